@@ -1,0 +1,70 @@
+"""lifx_lan's embedded asyncio client for the LIFX LAN protocol (no Home Assistant inside)."""
+
+from .client import BatchError, DeviceAddress, LifxClient, LinkStats, RetrySchedule
+from .color import (
+    degrees_to_hue,
+    fraction_to_level,
+    hue_to_degrees,
+    level_to_fraction,
+    make_hsbk,
+)
+from .device import (
+    DeviceIdentity,
+    EffectState,
+    GroupInfo,
+    HevConfig,
+    HevCycle,
+    LifxDevice,
+    LightStatus,
+    TileInfo,
+    signal_to_rssi,
+)
+from .discovery import DiscoveredDevice, discover, interface_broadcast_addresses, probe, scan
+from .exceptions import (
+    LifxConnectionError,
+    LifxError,
+    LifxProtocolError,
+    LifxTimeoutError,
+    LifxUnsupportedError,
+)
+from .messages import LightHsbk
+from .products import Capabilities, Product, lookup
+from .transport import LIFX_PORT, LifxTransport
+
+__all__ = [
+    "LIFX_PORT",
+    "BatchError",
+    "Capabilities",
+    "DeviceAddress",
+    "DeviceIdentity",
+    "DiscoveredDevice",
+    "EffectState",
+    "GroupInfo",
+    "HevConfig",
+    "HevCycle",
+    "LifxClient",
+    "LifxConnectionError",
+    "LifxDevice",
+    "LifxError",
+    "LifxProtocolError",
+    "LifxTimeoutError",
+    "LifxTransport",
+    "LifxUnsupportedError",
+    "LightHsbk",
+    "LightStatus",
+    "LinkStats",
+    "Product",
+    "RetrySchedule",
+    "TileInfo",
+    "degrees_to_hue",
+    "discover",
+    "fraction_to_level",
+    "hue_to_degrees",
+    "interface_broadcast_addresses",
+    "level_to_fraction",
+    "lookup",
+    "make_hsbk",
+    "probe",
+    "scan",
+    "signal_to_rssi",
+]

@@ -1,0 +1,104 @@
+"""Capabilities of LIFX products, from LIFX's own registry (products.json)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+import json
+from pathlib import Path
+from typing import Any, Final
+
+LIFX_VENDOR: Final = 1
+# The widest range any LIFX white channel has: a guess that never refuses a real value.
+DEFAULT_TEMPERATURE_RANGE: Final = (1500, 9000)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capabilities:
+    """What a device can do, for its product and firmware."""
+
+    color: bool = False
+    temperature_range: tuple[int, int] | None = None
+    infrared: bool = False
+    multizone: bool = False
+    extended_multizone: bool = False
+    matrix: bool = False
+    chain: bool = False
+    hev: bool = False
+    relays: bool = False
+    buttons: bool = False
+
+    @property
+    def is_light(self) -> bool:
+        """Whether the device has a light (a LIFX Switch has only relays)."""
+        return self.color or self.temperature_range is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Product:
+    """One LIFX product: its id, name and capabilities at a firmware version."""
+
+    vendor: int
+    product_id: int
+    name: str
+    capabilities: Capabilities
+    known: bool = True
+
+
+def _apply(capabilities: Capabilities, features: dict[str, Any]) -> Capabilities:
+    changes: dict[str, Any] = {}
+    for name in Capabilities.__dataclass_fields__:
+        if name not in features:
+            continue
+        value = features[name]
+        if name == "temperature_range":
+            changes[name] = tuple(value) if value else None
+        else:
+            changes[name] = bool(value)
+    return replace(capabilities, **changes)
+
+
+def _load() -> tuple[Capabilities, dict[int, dict[str, Any]]]:
+    vendors = json.loads((Path(__file__).parent / "products.json").read_text())
+    lifx = next(v for v in vendors if v["vid"] == LIFX_VENDOR)
+    defaults = _apply(Capabilities(), lifx["defaults"])
+    return defaults, {product["pid"]: product for product in lifx["products"]}
+
+
+# Read once at import; integrations are imported outside the event loop.
+_DEFAULTS, _PRODUCTS = _load()
+
+
+def product_ids() -> list[int]:
+    """Every product id in the registry."""
+    return sorted(_PRODUCTS)
+
+
+def lookup(
+    product_id: int, firmware: tuple[int, int] | None = None, *, vendor: int = LIFX_VENDOR
+) -> Product:
+    """Capabilities of a product at a firmware (major, minor); unknown ids get a guess.
+
+    Upgrades apply when their (major, minor) is at most the device's, compared as tuples
+    (2.80 is newer than 2.77, and 3.0 newer than 2.80). Without a firmware version no
+    upgrade is assumed, which is the conservative choice.
+    """
+    entry = _PRODUCTS.get(product_id) if vendor == LIFX_VENDOR else None
+    if entry is None:
+        # An unknown product still gets a usable light: colour with the widest white range.
+        return Product(
+            vendor=vendor,
+            product_id=product_id,
+            name=f"Unknown LIFX product {product_id}",
+            capabilities=replace(
+                _DEFAULTS, color=True, temperature_range=DEFAULT_TEMPERATURE_RANGE
+            ),
+            known=False,
+        )
+    capabilities = _apply(_DEFAULTS, entry["features"])
+    if firmware is not None:
+        for upgrade in entry.get("upgrades", []):
+            if (upgrade["major"], upgrade["minor"]) <= firmware:
+                capabilities = _apply(capabilities, upgrade["features"])
+    return Product(
+        vendor=vendor, product_id=product_id, name=entry["name"], capabilities=capabilities
+    )

@@ -1,0 +1,106 @@
+"""One asyncio UDP endpoint shared by every LIFX device of the process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+import logging
+import socket
+from typing import Final, override
+
+from .exceptions import LifxConnectionError
+from .header import HEADER, HEADER_SIZE, MAX_DATAGRAM, PROTOCOL_MASK, PROTOCOL_NUMBER
+
+_LOGGER = logging.getLogger(__package__)
+
+LIFX_PORT: Final = 56700
+
+type PacketHandler = Callable[[int, bytes, int, int, int, bytes, tuple[str, int]], None]
+"""Called as handler(source, target, flags, sequence, pkt_type, datagram, address)."""
+
+
+class LifxTransport(asyncio.DatagramProtocol):
+    """Validates datagrams and hands whole LIFX packets to one handler; drops the rest."""
+
+    def __init__(self, handler: PacketHandler) -> None:
+        """Remember who gets the packets; the socket comes from `open`."""
+        self._handler = handler
+        self._transport: asyncio.DatagramTransport | None = None
+        self.closed = asyncio.get_running_loop().create_future()
+        self.drops: Counter[str] = Counter()
+        self.received = 0
+        self.sent = 0
+
+    @classmethod
+    async def open(
+        cls, handler: PacketHandler, *, local_host: str = "0.0.0.0", local_port: int = 0
+    ) -> LifxTransport:
+        """Bind one socket with SO_BROADCAST, for unicast and discovery alike."""
+        loop = asyncio.get_running_loop()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+            sock.setblocking(False)
+            sock.bind((local_host, local_port))
+        except OSError as err:
+            sock.close()
+            raise LifxConnectionError(f"cannot bind UDP {local_host}:{local_port}: {err}") from err
+        _, protocol = await loop.create_datagram_endpoint(lambda: cls(handler), sock=sock)
+        return protocol
+
+    @property
+    def local_address(self) -> tuple[str, int]:
+        """The address the socket is bound to."""
+        if self._transport is None:
+            raise LifxConnectionError("transport is closed")
+        host, port = self._transport.get_extra_info("sockname")[:2]
+        return host, port
+
+    @override
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.DatagramTransport)
+        self._transport = transport
+
+    @override
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._transport = None
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    @override
+    def error_received(self, exc: Exception) -> None:
+        # ICMP port unreachable and the like: a device may simply be off. Retries handle it.
+        self.drops["socket_error"] += 1
+        _LOGGER.debug("UDP error: %s", exc)
+
+    @override
+    def datagram_received(self, data: bytes, addr: tuple[str | int, int]) -> None:
+        self.received += 1
+        length = len(data)
+        if length < HEADER_SIZE:
+            self.drops["too_short"] += 1
+            return
+        if length > MAX_DATAGRAM:
+            self.drops["too_long"] += 1
+            return
+        size, field, source, target, flags, sequence, pkt_type = HEADER.unpack_from(data)
+        if size != length:
+            self.drops["size_mismatch"] += 1
+            return
+        if field & PROTOCOL_MASK != PROTOCOL_NUMBER:
+            self.drops["bad_protocol"] += 1
+            return
+        self._handler(source, target, flags, sequence, pkt_type, data, addr)  # type: ignore[arg-type]
+
+    def send(self, data: bytes, address: tuple[str, int]) -> None:
+        """Send one datagram; never blocks (UDP sendto on a non-blocking socket)."""
+        if self._transport is None or self._transport.is_closing():
+            raise LifxConnectionError("transport is closed")
+        self._transport.sendto(data, address)
+        self.sent += 1
+
+    def close(self) -> None:
+        """Close the socket."""
+        if self._transport is not None:
+            self._transport.close()
