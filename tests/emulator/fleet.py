@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Awaitable, Callable
 import contextlib
 import dataclasses
 import importlib
@@ -67,7 +68,6 @@ import socket
 import struct
 import sys
 import threading
-from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -104,6 +104,7 @@ _SPEC_KEYS = frozenset(
     }
 )
 _DIRECTIONS = frozenset({"in", "out", "both"})
+_STDIN_FD = 0
 
 
 class SpecError(ValueError):
@@ -122,22 +123,12 @@ class _Emulator:
     def __init__(self) -> None:
         self.root: ModuleType = importlib.import_module("lifx_emulator")
         self.devices: ModuleType = importlib.import_module("lifx_emulator.devices")
-        self.transitions: ModuleType = importlib.import_module(
-            "lifx_emulator.devices.transitions"
-        )
+        self.transitions: ModuleType = importlib.import_module("lifx_emulator.devices.transitions")
         self.factories: ModuleType = importlib.import_module("lifx_emulator.factories")
-        self.registry: ModuleType = importlib.import_module(
-            "lifx_emulator.products.registry"
-        )
-        self.repositories: ModuleType = importlib.import_module(
-            "lifx_emulator.repositories"
-        )
-        self.packets: ModuleType = importlib.import_module(
-            "lifx_emulator.protocol.packets"
-        )
-        self.types: ModuleType = importlib.import_module(
-            "lifx_emulator.protocol.protocol_types"
-        )
+        self.registry: ModuleType = importlib.import_module("lifx_emulator.products.registry")
+        self.repositories: ModuleType = importlib.import_module("lifx_emulator.repositories")
+        self.packets: ModuleType = importlib.import_module("lifx_emulator.protocol.packets")
+        self.types: ModuleType = importlib.import_module("lifx_emulator.protocol.protocol_types")
 
     @property
     def version(self) -> str:
@@ -173,9 +164,7 @@ def _parse_hsbk(value: Any, what: str) -> tuple[int, int, int, int]:
     """Validate a JSON [hue, saturation, brightness, kelvin] list of uint16s."""
     if not isinstance(value, list) or len(value) != 4:
         raise SpecError(f"{what} must be [hue, saturation, brightness, kelvin]")
-    hue, saturation, brightness, kelvin = (
-        _parse_int(part, what, 0, _UINT16_MAX) for part in value
-    )
+    hue, saturation, brightness, kelvin = (_parse_int(part, what, 0, _UINT16_MAX) for part in value)
     return hue, saturation, brightness, kelvin
 
 
@@ -218,9 +207,7 @@ class DeviceSpec:
         if "serial" not in raw or "product_id" not in raw:
             raise SpecError("each device needs serial and product_id")
         label = raw.get("label")
-        if label is not None and (
-            not isinstance(label, str) or len(label.encode()) > 32
-        ):
+        if label is not None and (not isinstance(label, str) or len(label.encode()) > 32):
             raise SpecError(f"label must be a string of at most 32 bytes: {label!r}")
         for key in ("location", "group"):
             if raw.get(key) is not None and not isinstance(raw[key], str):
@@ -243,24 +230,14 @@ class DeviceSpec:
             serial=_parse_serial(raw["serial"]),
             product_id=_parse_int(raw["product_id"], "product_id", 0, 0xFFFFFFFF),
             label=label,
-            zones=(
-                None
-                if raw.get("zones") is None
-                else _parse_int(raw["zones"], "zones", 1, 255)
-            ),
-            tiles=(
-                None
-                if raw.get("tiles") is None
-                else _parse_int(raw["tiles"], "tiles", 1, 16)
-            ),
+            zones=(None if raw.get("zones") is None else _parse_int(raw["zones"], "zones", 1, 255)),
+            tiles=(None if raw.get("tiles") is None else _parse_int(raw["tiles"], "tiles", 1, 16)),
             power=(
                 None
                 if raw.get("power") is None
                 else _parse_int(raw["power"], "power", 0, _UINT16_MAX)
             ),
-            color=None
-            if raw.get("color") is None
-            else _parse_hsbk(raw["color"], "color"),
+            color=None if raw.get("color") is None else _parse_hsbk(raw["color"], "color"),
             location=raw.get("location"),
             group=raw.get("group"),
             firmware=firmware,
@@ -306,9 +283,7 @@ class NetworkFaults:
         self.dropped_in = 0
         self.dropped_out = 0
 
-    def set_loss(
-        self, rate: float, seed: int | None, serial: str | None, direction: str
-    ) -> None:
+    def set_loss(self, rate: float, seed: int | None, serial: str | None, direction: str) -> None:
         """Set or clear (rate 0) the loss rate for one serial or all devices."""
         key = serial or "*"
         if rate > 0:
@@ -397,9 +372,7 @@ def _install_faults(server: Any, manager: Any, faults: NetworkFaults) -> None:
 
     handle_packet: Callable[..., Awaitable[None]] = server.handle_packet
 
-    async def handle_packet_with_loss(
-        data: bytes, context_or_addr: Any, **kwargs: Any
-    ) -> None:
+    async def handle_packet_with_loss(data: bytes, context_or_addr: Any, **kwargs: Any) -> None:
         # The server passes a frozen dataclass holding the receiving transport
         # (a bare address tuple only from legacy callers, which has none)
         transport = getattr(context_or_addr, "transport", None)
@@ -563,9 +536,7 @@ class Fleet:
         if spec.color is not None:
             color = self._emu.hsbk(list(spec.color), "color")
             # Same targets SetColor uses, so zones and tiles follow the colour
-            self._emu.transitions.apply_zone_colors(
-                state, self._color_targets(state, color), 0
-            )
+            self._emu.transitions.apply_zone_colors(state, self._color_targets(state, color), 0)
         relays: list[int] | None = None
         if product.has_relays and spec.relays is not False:
             if self._emu.relays_native:
@@ -596,9 +567,7 @@ class Fleet:
         groups = [[item] for item in created] if self._port_per_device else [created]
         for index, group in enumerate(groups):
             port = self._port + index if self._port else 0
-            manager = self._emu.devices.DeviceManager(
-                self._emu.repositories.DeviceRepository()
-            )
+            manager = self._emu.devices.DeviceManager(self._emu.repositories.DeviceRepository())
             server = self._emu.root.EmulatedLifxServer(
                 [device for _, device, _ in group],
                 manager,
@@ -715,9 +684,7 @@ class Fleet:
             "color": self._wire_color(member, state),
             **self._view(state),
             "zone_count": state.zone_count if state.has_multizone else None,
-            "multizone_effect": (
-                state.multizone_effect_type if state.has_multizone else None
-            ),
+            "multizone_effect": (state.multizone_effect_type if state.has_multizone else None),
             "tile_count": state.tile_count if state.has_matrix else None,
             "tile_effect": state.tile_effect_type if state.has_matrix else None,
             "infrared": state.infrared_brightness if state.has_infrared else None,
@@ -742,9 +709,7 @@ class Fleet:
             snapshot["hev"] = {
                 # What StateHevCycle reports: the running (or last) cycle's
                 # length, else the configured default
-                "duration_s": (
-                    current if current is not None else state.hev_cycle_duration_s
-                ),
+                "duration_s": (current if current is not None else state.hev_cycle_duration_s),
                 "remaining_s": state.hev_cycle_remaining_s,
                 "last_power": state.hev_cycle_last_power,
                 "config_duration_s": state.hev_cycle_duration_s,
@@ -778,12 +743,8 @@ class Fleet:
                 raise SpecError("device has no zones")
             if not isinstance(zones, list) or len(zones) > device.state.zone_count:
                 raise SpecError("zones must be a list of at most zone_count colours")
-            colors = {
-                i: self._emu.hsbk(zone, f"zones[{i}]") for i, zone in enumerate(zones)
-            }
-            changes.append(
-                lambda s: self._emu.transitions.apply_zone_colors(s, colors, 0)
-            )
+            colors = {i: self._emu.hsbk(zone, f"zones[{i}]") for i, zone in enumerate(zones)}
+            changes.append(lambda s: self._emu.transitions.apply_zone_colors(s, colors, 0))
         if "label" in request:
             label = request["label"]
             if not isinstance(label, str) or len(label.encode()) > 32:
@@ -810,9 +771,7 @@ class Fleet:
         # Validated in full before anything changes, so a bad request is a no-op
         if changes:
             device.settle()
-            device.apply_state_mutation(
-                mutate, change_type=self._emu.devices.EXTERNAL_STATE_UPDATE
-            )
+            device.apply_state_mutation(mutate, change_type=self._emu.devices.EXTERNAL_STATE_UPDATE)
         if relays is not None and member.relays is not None:
             member.relays[:] = relays
         return {"state": self.snapshot(member)}
@@ -870,9 +829,7 @@ class Fleet:
         if cmd == "state":
             return {"state": self.snapshot(self._member(request))}, False
         if cmd == "states":
-            return {
-                "states": {s: self.snapshot(m) for s, m in self._members.items()}
-            }, False
+            return {"states": {s: self.snapshot(m) for s, m in self._members.items()}}, False
         if cmd == "set":
             return self._cmd_set(request), False
         if cmd == "offline":
@@ -899,14 +856,23 @@ def _start_stdin_reader(
     """Feed stdin lines into the queue from a daemon thread, None at EOF.
 
     A thread works whatever stdin is (pipe, file, terminal), and as a daemon
-    it never holds up exit while blocked in a read.
+    it never holds up exit while blocked in a read. It reads the raw file
+    descriptor: a daemon thread parked inside sys.stdin's buffered reader
+    holds that reader's lock, and interpreter shutdown then aborts with
+    "could not acquire lock for <stdin>".
     """
 
     def pump() -> None:
+        pending = b""
         try:
-            for line in sys.stdin.buffer:
-                loop.call_soon_threadsafe(queue.put_nowait, line)
-        except (OSError, ValueError):
+            while chunk := os.read(_STDIN_FD, 65536):
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+            if pending:
+                loop.call_soon_threadsafe(queue.put_nowait, pending)
+        except OSError:
             pass
         finally:
             # RuntimeError: the loop already closed, so nobody is waiting
@@ -977,14 +943,11 @@ async def _run(args: argparse.Namespace) -> int:
             {
                 "ready": False,
                 "reason": "unavailable",
-                "error": f"lifx-emulator-core is not importable by {sys.executable}: "
-                f"{err}",
+                "error": f"lifx-emulator-core is not importable by {sys.executable}: {err}",
             }
         )
         return EXIT_UNAVAILABLE
-    fleet = Fleet(
-        emulator, specs, args.host, args.port, args.port_per_device, args.ipv6_host
-    )
+    fleet = Fleet(emulator, specs, args.host, args.port, args.port_per_device, args.ipv6_host)
     try:
         try:
             await fleet.start()
@@ -1027,9 +990,7 @@ def main(argv: list[str] | None = None) -> int:
         default="::1",
         help="the emulator always binds IPv6 too, on this address and the same port",
     )
-    parser.add_argument(
-        "--allow-wildcard", action="store_true", help="permit --host 0.0.0.0"
-    )
+    parser.add_argument("--allow-wildcard", action="store_true", help="permit --host 0.0.0.0")
     parser.add_argument("--log-level", default="WARNING", help="stderr log level")
     args = parser.parse_args(argv)
     # stdout carries the control protocol, so every log line goes to stderr

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import collections
+from collections.abc import Mapping, Sequence
 import contextlib
+from dataclasses import dataclass
 import itertools
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -67,12 +67,19 @@ class EmulatedDevice:
     label: str
 
 
-def emulator_python() -> Path:
-    """Return the emulator venv's interpreter, or raise EmulatorUnavailable."""
+def emulator_python(python: Path | None = None) -> Path:
+    """Return the interpreter to run the fleet with, or raise EmulatorUnavailable.
+
+    That is ``python`` if given, else $LIFX_EMULATOR_PYTHON, else the
+    interpreter of ``<repo>/.venv-emulator``.
+    """
     override = os.environ.get(EMULATOR_PYTHON_ENV)
-    path = (
-        Path(override) if override else REPO_ROOT / ".venv-emulator" / "bin" / "python"
-    )
+    if python is not None:
+        path = python
+    elif override:
+        path = Path(override)
+    else:
+        path = REPO_ROOT / ".venv-emulator" / "bin" / "python"
     if not os.access(path, os.X_OK):
         raise EmulatorUnavailable(
             f"LIFX emulator interpreter {path} is missing; run scripts/setup to "
@@ -125,9 +132,7 @@ class EmulatorFleet:
         self._python = python
         self._process: asyncio.subprocess.Process | None = None
         self._stderr_task: asyncio.Task[None] | None = None
-        self._stderr: collections.deque[str] = collections.deque(
-            maxlen=_STDERR_LINES_KEPT
-        )
+        self._stderr: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES_KEPT)
         self._lock = asyncio.Lock()
         self._ids = itertools.count(1)
         self._ready: dict[str, Any] = {}
@@ -137,7 +142,7 @@ class EmulatorFleet:
 
     async def __aenter__(self) -> Self:
         """Start the subprocess and wait until every device listens."""
-        python = self._python or emulator_python()
+        python = emulator_python(self._python)
         args = [
             # Isolated mode: ignore PYTHON* variables and the user site, so
             # the emulator venv is all the child can import
@@ -166,8 +171,9 @@ class EmulatorFleet:
         )
         # Drained continuously: a child blocked on a full stderr pipe would
         # stop answering, and the tail makes failures explainable.
+        assert self._process.stderr is not None
         self._stderr_task = asyncio.create_task(
-            self._pump_stderr(), name="lifx-emulator-stderr"
+            self._pump_stderr(self._process.stderr), name="lifx-emulator-stderr"
         )
         try:
             await self._wait_ready()
@@ -198,9 +204,7 @@ class EmulatorFleet:
             error = message.get("error", message)
             if message.get("reason") == "unavailable":
                 raise EmulatorUnavailable(f"{error}; run scripts/setup")
-            raise EmulatorError(
-                f"LIFX emulator failed to start: {error}{self._stderr_tail()}"
-            )
+            raise EmulatorError(f"LIFX emulator failed to start: {error}{self._stderr_tail()}")
         self._ready = message
         self._devices = [
             EmulatedDevice(
@@ -262,9 +266,7 @@ class EmulatorFleet:
 
     # Plumbing
 
-    async def _pump_stderr(self) -> None:
-        assert self._process is not None and self._process.stderr is not None
-        stream = self._process.stderr
+    async def _pump_stderr(self, stream: asyncio.StreamReader) -> None:
         while line := await stream.readline():
             text = line.decode(errors="replace").rstrip()
             self._stderr.append(text)

@@ -151,8 +151,9 @@ async def probe(
 ) -> list[DiscoveredDevice]:
     """Ask one address which devices answer there (usually one; emulators may have many).
 
-    GetService is repeated on the client's retry gaps until something answers, then the
-    probe waits `linger` seconds more for other devices sharing the address.
+    GetService is repeated on the client's retry gaps until something answers, then sent
+    once more and the probe waits `linger` seconds for other devices sharing the address
+    (one of them may have missed every copy before the first answer).
     """
     finder = _Finder(client, None, only_host=host)
     loop = asyncio.get_running_loop()
@@ -169,6 +170,7 @@ async def probe(
                 await asyncio.wait_for(
                     asyncio.shield(finder.first), min(client.schedule.gap(attempt), remaining)
                 )
+        finder.send((host, port))
         await asyncio.sleep(min(linger, max(0.0, deadline - loop.time())))
     finally:
         finder.close()

@@ -1,0 +1,138 @@
+"""The debugging CLI: discover, state, power and color, with JSON output and clean errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+import sys
+
+import pytest
+
+from custom_components.lifx_lan.protocol import make_hsbk
+from custom_components.lifx_lan.protocol.__main__ import build_parser, main, parse_target, run
+from tests.fake_lifx import FakeFleet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def cli(*argv: str) -> int:
+    return await run(build_parser().parse_args(list(argv)))
+
+
+async def test_discover_json_lists_serial_host_port_product_and_label(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fleet = await FakeFleet.start("0.0.0.0")
+    try:
+        fleet.add("color_bulb", "d073d5000001", label="Kitchen")
+        fleet.add("strip", "d073d5000002", label="Shelf")
+        code = await cli(
+            "discover", "--broadcast", "127.255.255.255", "--port", str(fleet.port),
+            "--timeout", "0.3", "--json",
+        )  # fmt: skip
+    finally:
+        fleet.close()
+    assert code == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows == [
+        {"serial": "d073d5000001", "host": "127.0.0.1", "port": fleet.port, "product_id": 27,
+         "label": "Kitchen"},
+        {"serial": "d073d5000002", "host": "127.0.0.1", "port": fleet.port, "product_id": 32,
+         "label": "Shelf"},
+    ]  # fmt: skip
+
+
+async def test_discover_plain_text(capsys: pytest.CaptureFixture[str], fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", "d073d5000001", label="Kitchen")
+    fleet.add("color_bulb", "d073d5000002", online=False)
+    code = await cli("discover", "--broadcast", "127.0.0.1", "--port", str(fleet.port),
+                     "--timeout", "0.2")  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "d073d5000001" in out
+    assert "'Kitchen'" in out
+    assert "1 device(s) found" in out
+
+
+async def test_state_json(capsys: pytest.CaptureFixture[str], fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", "d073d5000001", label="Kitchen", power=65535,
+              color=make_hsbk(hue=180, saturation=0.5, brightness=0.25, kelvin=4000))  # fmt: skip
+    code = await cli("state", f"127.0.0.1:{fleet.port}", "--json")
+    assert code == 0
+    state = json.loads(capsys.readouterr().out)
+    assert state == {
+        "serial": "d073d5000001",
+        "power": True,
+        "hue": 180.0,
+        "saturation": 0.5,
+        "brightness": 0.25,
+        "kelvin": 4000,
+        "label": "Kitchen",
+        "product_id": 27,
+        "product_name": "LIFX A19",
+        "firmware": "3.70",
+    }
+
+
+async def test_state_text_with_serial(capsys: pytest.CaptureFixture[str], fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", "d073d5000001", label="One")
+    fleet.add("color_bulb", "d073d5000002", label="Two")
+    code = await cli("state", f"127.0.0.1:{fleet.port}", "--serial", "D0:73:D5:00:00:02")
+    assert code == 0
+    assert "label: Two" in capsys.readouterr().out
+
+
+async def test_several_devices_at_one_address_need_a_serial(fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", "d073d5000001")
+    fleet.add("color_bulb", "d073d5000002")
+    with pytest.raises(Exception, match="pick one with --serial"):
+        await cli("state", f"127.0.0.1:{fleet.port}")
+
+
+async def test_power_and_color_are_acknowledged(fleet: FakeFleet) -> None:
+    device = fleet.add("color_bulb", "d073d5000001")
+    target = f"127.0.0.1:{fleet.port}"
+    assert await cli("power", target, "on", "--duration", "1") == 0
+    assert device.power == 65535
+    assert await cli("color", target, "--hue", "120", "--saturation", "1") == 0
+    assert device.color.hue == make_hsbk(hue=120).hue
+    assert device.color.saturation == 65535
+    assert device.color.kelvin == 3500  # kept from before
+    assert await cli("color", target, "--brightness", "0.5", "--kelvin", "2700") == 0
+    assert device.color.kelvin == 2700
+    assert await cli("power", target, "--serial", "d073d5000001", "off") == 0
+    assert device.power == 0
+
+
+def test_timeouts_and_bad_input_exit_non_zero_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["state", "127.0.0.1:9", "--timeout", "0.1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: no LIFX device answered")
+    assert err.count("\n") == 1
+    assert main(["power", "127.0.0.1:9", "--serial", "d073d5000001", "on", "--timeout", "0.1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: no reply")
+    assert "Traceback" not in err
+    assert main(["state", "127.0.0.1:9", "--serial", "nothex"]) == 1
+    assert main(["state", "127.0.0.1:x"]) == 1
+    assert main(["state", "127.0.0.1:0"]) == 1
+
+
+def test_parse_target() -> None:
+    assert parse_target("10.0.0.5") == ("10.0.0.5", 56700)
+    assert parse_target("10.0.0.5:1234") == ("10.0.0.5", 1234)
+
+
+async def test_module_runs_as_a_program(fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", "d073d5000001", label="Sub")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "custom_components.lifx_lan.protocol",
+        "state", f"127.0.0.1:{fleet.port}", "--json", "--timeout", "5",
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    assert json.loads(out)["label"] == "Sub"

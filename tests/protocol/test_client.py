@@ -1,0 +1,301 @@
+"""The client over real UDP: correlation, acks, retries, multi-part replies, limits, batches."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+
+from custom_components.lifx_lan.protocol import (
+    DeviceAddress,
+    LifxClient,
+    LifxConnectionError,
+    LifxTimeoutError,
+    LifxUnsupportedError,
+    RetrySchedule,
+    messages as m,
+)
+from custom_components.lifx_lan.protocol.header import pack_message
+from tests.fake_lifx import FakeFleet
+
+SERIAL = "d073d5000001"
+
+
+def address(fleet: FakeFleet, serial: str = SERIAL) -> DeviceAddress:
+    return DeviceAddress(serial, "127.0.0.1", fleet.port)
+
+
+async def test_get_returns_the_typed_state_reply(client: LifxClient, fleet: FakeFleet) -> None:
+    device = fleet.add("color_bulb", SERIAL, label="Kitchen", power=65535)
+    state = await client.request(address(fleet), m.LightGet())
+    assert isinstance(state, m.LightState)
+    assert state.power == 65535
+    assert state.label.rstrip(b"\0") == b"Kitchen"
+    assert state.color == device.color
+    received = device.received[-1]
+    assert received.res_required
+    assert not received.ack_required
+    assert received.source == client.source
+
+
+async def test_set_completes_on_acknowledgement(client: LifxClient, fleet: FakeFleet) -> None:
+    device = fleet.add("color_bulb", SERIAL)
+    await client.send(address(fleet), m.LightSetPower(level=65535, duration=0))
+    assert device.power == 65535
+    assert device.received[-1].ack_required
+    assert not device.received[-1].res_required
+
+
+async def test_source_is_never_zero_or_one() -> None:
+    sources = {LifxClient().source for _ in range(200)}
+    assert not sources & {0, 1}
+    with pytest.raises(ValueError, match="source"):
+        LifxClient(source=1)
+
+
+async def test_sequence_numbers_are_per_target(client: LifxClient, fleet: FakeFleet) -> None:
+    first = fleet.add("color_bulb", SERIAL)
+    second = fleet.add("color_bulb", "d073d5000002")
+    for _ in range(3):
+        await client.request(address(fleet), m.LightGet())
+    await client.request(address(fleet, "d073d5000002"), m.LightGet())
+    assert [r.sequence for r in first.received] == [1, 2, 3]
+    assert [r.sequence for r in second.received] == [1]
+
+
+async def test_sequence_wraps_after_255(client: LifxClient, fleet: FakeFleet) -> None:
+    device = fleet.add("color_bulb", SERIAL)
+    for _ in range(257):
+        await client.request(address(fleet), m.DeviceGetPower())
+    assert [r.sequence for r in device.received[-3:]] == [255, 0, 1]
+
+
+async def test_lost_acks_are_retried_until_acknowledged(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    device = fleet.add("color_bulb", SERIAL)
+    fleet.drop_replies[SERIAL] = 3
+    await client.send(address(fleet), m.LightSetPower(level=65535))
+    assert device.power == 65535
+    # Same sequence each time, so a late ack to an earlier copy still counts.
+    assert len(device.received) == 4
+    assert len({r.sequence for r in device.received}) == 1
+    link = client.links[SERIAL]
+    assert link.retransmissions == 3
+    assert link.transmissions == 4
+
+
+async def test_retransmissions_follow_the_schedule(client: LifxClient, fleet: FakeFleet) -> None:
+    device = fleet.add("color_bulb", SERIAL)
+    fleet.drop_requests[SERIAL] = 3
+    schedule = RetrySchedule(gaps=(0.05, 0.1, 0.2), deadline=2.0)
+    await client.request(address(fleet), m.LightGet(), schedule=schedule)
+    times = [r.at for r in device.received]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    # Each gap is at least the scheduled one (timers never fire early).
+    assert len(gaps) == 3
+    for gap, scheduled in zip(gaps, (0.05, 0.1, 0.2), strict=True):
+        assert gap >= scheduled - 0.002
+
+
+async def test_no_reply_raises_timeout_at_the_deadline(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    device = fleet.add("color_bulb", SERIAL, online=False)
+    with pytest.raises(LifxTimeoutError, match="no reply"):
+        await client.request(address(fleet), m.LightGet(), timeout=0.15)
+    assert client.links[SERIAL].timeouts == 1
+    assert client.pending_count == 0
+    assert device.received == []
+
+
+async def test_state_unhandled_raises_unsupported(client: LifxClient, fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL)
+    with pytest.raises(LifxUnsupportedError) as caught:
+        await client.request(address(fleet), m.LightGetInfrared())
+    assert caught.value.pkt_type == m.LightGetInfrared.pkt_type
+
+
+async def test_legacy_zones_complete_only_with_every_part(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    device = fleet.add("strip", SERIAL)
+    fleet.reorder_replies = True
+    parts = await client.request_all(
+        address(fleet), m.MultiZoneGetColorZones(start_index=0, end_index=255)
+    )
+    assert [p.index for p in parts] == [0, 8]
+    assert [c for p in parts for c in p.colors] == device.zones
+
+
+async def test_one_zone_range_is_answered_with_state_zone(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    device = fleet.add("strip", SERIAL)
+    parts = await client.request_all(
+        address(fleet), m.MultiZoneGetColorZones(start_index=3, end_index=3)
+    )
+    assert isinstance(parts[0], m.MultiZoneStateZone)
+    assert parts[0].color == device.zones[3]
+
+
+async def test_extended_zones_beyond_82_arrive_in_two_parts(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    device = fleet.add("extended_strip", SERIAL)
+    fleet.drop_replies[SERIAL] = 1  # the first part is lost; the retry fetches both again
+    parts = await client.request_all(address(fleet), m.MultiZoneExtendedGetColorZones())
+    assert [(p.index, p.colors_count) for p in parts] == [(0, 82), (82, 38)]
+    zones = [c for p in parts for c in p.colors[: p.colors_count]]
+    assert zones == device.zones
+
+
+async def test_get64_waits_for_one_state64_per_tile(client: LifxClient, fleet: FakeFleet) -> None:
+    device = fleet.add("tile", SERIAL)
+    parts = await client.request_all(
+        address(fleet),
+        m.TileGet64(tile_index=1, length=3, rect=m.TileBufferRect(width=8)),
+    )
+    assert [p.tile_index for p in parts] == [1, 2, 3]
+    assert list(parts[2].colors) == device.tile_colors[3]
+
+
+async def test_duplicate_and_late_replies_are_discarded(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    fleet.add("color_bulb", SERIAL)
+    fleet.duplicate_replies = True
+    await client.request(address(fleet), m.LightGet())
+    # UDP on loopback keeps order: the first reply's duplicate is read before this reply.
+    await client.request(address(fleet), m.LightGet())
+    assert client.drops["unmatched"] >= 1
+
+
+async def test_reply_from_another_address_is_ignored(client: LifxClient, fleet: FakeFleet) -> None:
+    other = await FakeFleet.start()
+    try:
+        device = other.add("color_bulb", SERIAL, power=65535)
+        request = asyncio.ensure_future(client.request(address(other), m.LightGet(), timeout=1))
+        await asyncio.sleep(0)  # let the request go out; a fresh target uses sequence 1
+        # `fleet` (another port) forges a matching reply; it is read before the real one.
+        forged = pack_message(
+            m.LightState.pkt_type,
+            m.LightState(power=1234).pack(),
+            source=client.source,
+            target=device.target,
+            sequence=1,
+        )
+        fleet.send_raw(forged, client.transport.local_address)
+        state = await request
+        assert state.power == 65535
+        assert client.drops["wrong_address"] == 1
+    finally:
+        other.close()
+
+
+async def test_inflight_limit_bounds_concurrent_requests(fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL, online=False)
+    async with LifxClient(inflight=2) as lifx:
+        requests = [
+            asyncio.ensure_future(lifx.request(address(fleet), m.LightGet(), timeout=0.1))
+            for _ in range(6)
+        ]
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert lifx.pending_count == 2
+        results = await asyncio.gather(*requests, return_exceptions=True)
+        assert all(isinstance(r, LifxTimeoutError) for r in results)
+        assert lifx.pending_count == 0
+
+
+async def test_shared_inflight_limit_spans_clients(fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL)
+    limit = asyncio.Semaphore(1)
+    async with LifxClient(inflight=limit) as one, LifxClient(inflight=limit) as two:
+        await asyncio.gather(
+            one.request(address(fleet), m.LightGet()), two.request(address(fleet), m.LightGet())
+        )
+    assert not limit.locked()
+
+
+async def test_batch_streams_replies_and_collects_failures(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    serials = [f"d073d50000{i:02x}" for i in range(1, 6)]
+    for serial in serials:
+        fleet.add("color_bulb", serial, label=serial)
+    fleet.devices[bytes.fromhex(serials[2]) + b"\0\0"].online = False
+    errors: list = []
+    seen = {}
+    async for where, reply in client.request_batch(
+        [address(fleet, s) for s in serials], m.LightGet(), errors=errors, timeout=0.2
+    ):
+        seen[where.serial] = reply.label.rstrip(b"\0").decode()
+    assert seen == {s: s for s in serials if s != serials[2]}
+    assert [e.address.serial for e in errors] == [serials[2]]
+    assert isinstance(errors[0].error, LifxTimeoutError)
+
+
+async def test_batch_error_callback(client: LifxClient, fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL, online=False)
+    failures: list = []
+    replies = [
+        r
+        async for r in client.request_batch(
+            [address(fleet)], lambda a: m.LightGet(), errors=failures.append, timeout=0.1
+        )
+    ]
+    assert replies == []
+    assert len(failures) == 1
+
+
+async def test_send_batch_sends_every_packet_before_awaiting(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    serials = [f"d073d5{i:06x}" for i in range(1, 41)]
+    devices = [fleet.add("color_bulb", s) for s in serials]
+    fleet.drop_replies[serials[5]] = 2
+    errors = await client.send_batch(
+        [address(fleet, s) for s in serials], m.LightSetPower(level=65535)
+    )
+    assert errors == []
+    assert all(d.power == 65535 for d in devices)
+    # The first transmission to every device was built and sent in one pass.
+    assert client.transport.sent >= len(serials)
+
+
+async def test_send_batch_beyond_the_inflight_limit(fleet: FakeFleet) -> None:
+    serials = [f"d073d5{i:06x}" for i in range(1, 11)]
+    devices = [fleet.add("color_bulb", s) for s in serials]
+    async with LifxClient(inflight=3) as lifx:
+        errors = await lifx.send_batch(
+            [address(fleet, s) for s in serials], m.LightSetPower(level=65535)
+        )
+    assert errors == []
+    assert all(d.power == 65535 for d in devices)
+
+
+async def test_close_fails_pending_requests(fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL, online=False)
+    lifx = LifxClient()
+    await lifx.open()
+    request = asyncio.ensure_future(lifx.request(address(fleet), m.LightGet()))
+    await asyncio.sleep(0)
+    await lifx.close()
+    with pytest.raises(LifxConnectionError):
+        await request
+    with pytest.raises(LifxConnectionError):
+        await lifx.request(address(fleet), m.LightGet())
+
+
+async def test_link_statistics_measure_round_trips(client: LifxClient, fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL)
+    for _ in range(5):
+        await client.request(address(fleet), m.LightGet())
+    link = client.links[SERIAL]
+    assert link.replies == 5
+    assert link.loss == 0.0
+    assert link.rtt_median is not None
+    assert link.smoothed_rtt is not None
+    assert 0 < link.retransmit_timeout < 1
