@@ -397,7 +397,7 @@ class Packet:
         """Encode the payload."""
         try:
             return self._STRUCT.pack(*self._flat())
-        except StructError as err:
+        except (StructError, OverflowError) as err:
             raise LifxProtocolError(f"{type(self).__name__}: {err}") from err
 
 

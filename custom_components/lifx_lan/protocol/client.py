@@ -725,7 +725,13 @@ class LifxClient:
 
         def start(index: int) -> None:
             address = targets[index]
-            future = self._start(address, messages[index], ack, timeout, None)
+            try:
+                future = self._start(address, messages[index], ack, timeout, None)
+            except LifxError as err:
+                # Nothing was registered (the message could not be built): free the slot.
+                self._inflight.release()
+                queue.put_nowait((address, err))
+                return
             futures[future] = address
             future.add_done_callback(lambda f, a=address: report(a, f))  # type: ignore[misc]
 
