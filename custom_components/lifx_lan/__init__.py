@@ -1,0 +1,53 @@
+"""The LIFX LAN integration: LIFX devices over the local network, no cloud."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
+
+from .const import DOMAIN
+from .coordinator import LifxConfigEntry, LifxCoordinator
+from .network import async_get_network
+from .protocol import LifxError
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.LIGHT,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: LifxConfigEntry) -> bool:
+    """Set up one LIFX device."""
+    network = async_get_network(hass)
+    try:
+        await network.async_entry_loaded()
+    except LifxError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="socket_unavailable",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    assert network.client is not None
+    coordinator = LifxCoordinator(hass, entry, network, network.client)
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        await network.async_entry_unloaded()
+        raise
+    entry.runtime_data = coordinator
+    entry.async_on_unload(entry.add_update_listener(coordinator.async_entry_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: LifxConfigEntry) -> bool:
+    """Unload a device; the last one closes the shared socket."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await async_get_network(hass).async_entry_unloaded()
+    return unloaded

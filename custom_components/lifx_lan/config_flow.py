@@ -1,0 +1,340 @@
+"""Config flow: pick discovered devices (several at once), or type a host; DHCP; reconfigure."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    TextSelector,
+)
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.util.network import is_host_valid
+import voluptuous as vol
+
+from .const import (
+    CONF_POLL_INTERVAL,
+    CONF_SERIAL,
+    DEFAULT_POLL_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MAX_POLL_INTERVAL,
+    MIN_POLL_INTERVAL,
+)
+from .network import async_get_network
+from .protocol import (
+    LIFX_PORT,
+    DeviceAddress,
+    DiscoveredDevice,
+    LifxDevice,
+    LifxError,
+)
+
+CONF_DEVICES = "devices"
+CONF_MANUAL = "manual"
+# Extra config-entry flows created for the second and later devices picked in one go.
+SOURCE_PICKED = "picked"
+
+
+def _parse_host(text: str) -> tuple[str, int] | None:
+    """'host' or 'host:port' (IPv4 or a DNS name); None when it is not an address."""
+    text = text.strip()
+    host, sep, port_text = text.rpartition(":")
+    port = LIFX_PORT
+    if sep and port_text.isdigit() and "]" not in port_text:
+        port = int(port_text)
+    else:
+        host = text
+    if not 0 < port <= 0xFFFF or not host:
+        return None
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return (host, port) if is_host_valid(host) else None
+    return (host, port) if address.version == 4 else None
+
+
+class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add LIFX devices."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing discovered."""
+        self._discovered: dict[str, DiscoveredDevice] = {}
+        self._device: DiscoveredDevice | None = None
+        self._title = ""
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> LifxOptionsFlow:
+        """Options: the poll interval."""
+        return LifxOptionsFlow()
+
+    async def _async_describe(self, device: DiscoveredDevice) -> str:
+        """Test the connection and name the device (label, else product)."""
+        async with async_get_network(self.hass).async_client() as client:
+            lifx = LifxDevice(client, DeviceAddress(device.serial, device.host, device.port))
+            identity = await lifx.identify()
+            label = await lifx.get_label()
+        return label or identity.product.name
+
+    # User: discovered devices, several at once, or a host typed by hand.
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Scan the network and offer every device not yet configured."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            picked: list[str] = user_input.get(CONF_DEVICES, [])
+            if CONF_MANUAL in picked or not picked:
+                return await self.async_step_manual()
+            return await self._async_create_picked(picked)
+
+        network = async_get_network(self.hass)
+        try:
+            found = await network.async_discover()
+        except LifxError as err:
+            LOGGER.debug("Discovery failed: %s", err)
+            found = []
+        configured = self._async_current_ids(include_ignore=False)
+        self._discovered = {d.serial: d for d in found if d.serial not in configured}
+        if not self._discovered:
+            return await self.async_step_manual(errors={"base": "no_devices_found"})
+        return self._show_pick_form(errors)
+
+    def _show_pick_form(self, errors: dict[str, str]) -> ConfigFlowResult:
+        options = [
+            SelectOptionDict(value=serial, label=f"{serial} ({device.host})")
+            for serial, device in sorted(self._discovered.items())
+        ]
+        options.append(SelectOptionDict(value=CONF_MANUAL, label=CONF_MANUAL))
+        return self.async_show_form(
+            step_id="user",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_DEVICES): SelectSelector(
+                        SelectSelectorConfig(
+                            options=options, multiple=True, translation_key="devices"
+                        )
+                    )
+                }
+            ),
+            errors=errors,
+            description_placeholders={"count": str(len(self._discovered))},
+        )
+
+    async def _async_create_picked(self, picked: list[str]) -> ConfigFlowResult:
+        """Create this flow's entry for the first device and one more flow per other."""
+        first, *others = picked
+        for serial in others:
+            device = self._discovered[serial]
+            await self.hass.config_entries.flow.async_init(
+                DOMAIN,
+                context={"source": SOURCE_PICKED},
+                data={CONF_HOST: device.host, CONF_PORT: device.port, CONF_SERIAL: serial},
+            )
+        self._device = self._discovered[first]
+        return await self._async_create_device(self._device)
+
+    async def async_step_picked(self, discovery: dict[str, Any]) -> ConfigFlowResult:
+        """Create the entry of one more device the user picked in the same form."""
+        device = DiscoveredDevice(
+            discovery[CONF_SERIAL], discovery[CONF_HOST], discovery[CONF_PORT]
+        )
+        return await self._async_create_device(device)
+
+    async def _async_create_device(self, device: DiscoveredDevice) -> ConfigFlowResult:
+        await self.async_set_unique_id(device.serial, raise_on_progress=False)
+        self._abort_if_unique_id_configured(
+            updates={CONF_HOST: device.host, CONF_PORT: device.port}
+        )
+        try:
+            title = await self._async_describe(device)
+        except LifxError:
+            return self.async_abort(reason="cannot_connect")
+        return self.async_create_entry(
+            title=title, data={CONF_HOST: device.host, CONF_PORT: device.port}
+        )
+
+    async def async_step_manual(
+        self,
+        user_input: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> ConfigFlowResult:
+        """Add a device by its address (one on another subnet or VLAN)."""
+        errors = dict(errors or {})
+        if user_input is not None:
+            errors.pop("base", None)
+            target = _parse_host(user_input[CONF_HOST])
+            if target is None:
+                errors[CONF_HOST] = "invalid_host"
+            else:
+                result = await self._async_try_host(*target, errors)
+                if result is not None:
+                    return result
+        return self.async_show_form(
+            step_id="manual",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({vol.Required(CONF_HOST): TextSelector()}), user_input
+            ),
+            errors=errors,
+        )
+
+    async def _async_try_host(
+        self, host: str, port: int, errors: dict[str, str]
+    ) -> ConfigFlowResult | None:
+        try:
+            answering = await async_get_network(self.hass).async_probe(host, port)
+        except LifxError:
+            answering = []
+        if not answering:
+            errors["base"] = "cannot_connect"
+            return None
+        if len(answering) > 1 and self.source != SOURCE_RECONFIGURE:
+            # An emulator or bridge answers for several devices: let the user pick.
+            configured = self._async_current_ids(include_ignore=False)
+            self._discovered = {d.serial: d for d in answering if d.serial not in configured}
+            if not self._discovered:
+                return self.async_abort(reason="already_configured")
+            return self._show_pick_form({})
+        if self.source == SOURCE_RECONFIGURE:
+            return await self._async_reconfigure_to(answering, host, port)
+        return await self._async_create_device(answering[0])
+
+    # Discovery: DHCP and the background scan.
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """A LIFX MAC took an address: ask it who it is, then update or offer it."""
+        host = discovery_info.ip
+        try:
+            answering = await async_get_network(self.hass).async_probe(host, LIFX_PORT)
+        except LifxError:
+            answering = []
+        if not answering:
+            return self.async_abort(reason="cannot_connect")
+        return await self._async_discovered(answering[0])
+
+    async def async_step_integration_discovery(
+        self, discovery_info: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """The background scan found a device."""
+        return await self._async_discovered(
+            DiscoveredDevice(
+                discovery_info[CONF_SERIAL], discovery_info[CONF_HOST], discovery_info[CONF_PORT]
+            )
+        )
+
+    async def _async_discovered(self, device: DiscoveredDevice) -> ConfigFlowResult:
+        await self.async_set_unique_id(device.serial)
+        # A known device only gets its address updated; its coordinator follows it
+        # there without a reload.
+        self._abort_if_unique_id_configured(
+            updates={CONF_HOST: device.host, CONF_PORT: device.port}, reload_on_update=False
+        )
+        try:
+            self._title = await self._async_describe(device)
+        except LifxError:
+            return self.async_abort(reason="cannot_connect")
+        self._device = device
+        self.context["title_placeholders"] = {"name": self._title}
+        return await self.async_step_discovery_confirm()
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Confirm adding a discovered device."""
+        assert self._device is not None
+        if user_input is not None:
+            return self.async_create_entry(
+                title=self._title,
+                data={CONF_HOST: self._device.host, CONF_PORT: self._device.port},
+            )
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="discovery_confirm",
+            description_placeholders={"name": self._title, "host": self._device.host},
+        )
+
+    # Reconfigure: a new address for the same device.
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the address of a device."""
+        errors: dict[str, str] = {}
+        entry = self._get_reconfigure_entry()
+        if user_input is not None:
+            target = _parse_host(user_input[CONF_HOST])
+            if target is None:
+                errors[CONF_HOST] = "invalid_host"
+            else:
+                result = await self._async_try_host(*target, errors)
+                if result is not None:
+                    return result
+        suggested = user_input or {CONF_HOST: _format_host(entry.data)}
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({vol.Required(CONF_HOST): TextSelector()}), suggested
+            ),
+            errors=errors,
+        )
+
+    async def _async_reconfigure_to(
+        self, answering: list[DiscoveredDevice], host: str, port: int
+    ) -> ConfigFlowResult:
+        entry = self._get_reconfigure_entry()
+        match = next((d for d in answering if d.serial == entry.unique_id), answering[0])
+        await self.async_set_unique_id(match.serial)
+        self._abort_if_unique_id_mismatch(reason="wrong_device")
+        return self.async_update_reload_and_abort(
+            entry, data_updates={CONF_HOST: host, CONF_PORT: port}
+        )
+
+
+def _format_host(data: Any) -> str:
+    host, port = data[CONF_HOST], data[CONF_PORT]
+    return host if port == LIFX_PORT else f"{host}:{port}"
+
+
+class LifxOptionsFlow(OptionsFlow):
+    """How often each device is polled."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show or save the options."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL])}
+            )
+        current = self.config_entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_POLL_INTERVAL, default=current): NumberSelector(
+                        NumberSelectorConfig(
+                            min=MIN_POLL_INTERVAL,
+                            max=MAX_POLL_INTERVAL,
+                            step=1,
+                            unit_of_measurement="s",
+                            mode=NumberSelectorMode.BOX,
+                        )
+                    )
+                }
+            ),
+        )

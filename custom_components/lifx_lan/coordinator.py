@@ -1,0 +1,263 @@
+"""One DataUpdateCoordinator per LIFX device: polls its state with as few packets as it needs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .const import (
+    CONF_POLL_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+    DOMAIN,
+    LOGGER,
+)
+from .network import LifxNetwork
+from .protocol import (
+    Capabilities,
+    DeviceAddress,
+    DeviceIdentity,
+    HevCycle,
+    LifxClient,
+    LifxDevice,
+    LifxError,
+    LifxTimeoutError,
+    LifxUnsupportedError,
+    LightHsbk,
+    TileInfo,
+    probe,
+)
+
+type LifxConfigEntry = ConfigEntry[LifxCoordinator]
+
+MAX_RELAYS = 4
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LifxData:
+    """Everything polled from one device, as one immutable snapshot."""
+
+    power: bool
+    label: str
+    color: LightHsbk | None = None
+    zones: tuple[LightHsbk, ...] = ()
+    tiles: tuple[tuple[LightHsbk, ...], ...] = ()
+    infrared: int | None = None
+    hev: HevCycle | None = None
+    hev_last_result: int | None = None
+    relays: tuple[bool, ...] = ()
+    rssi: int | None = None
+
+
+class LifxCoordinator(DataUpdateCoordinator[LifxData]):
+    """Polls one device and carries commands to it."""
+
+    config_entry: LifxConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: LifxConfigEntry,
+        network: LifxNetwork,
+        client: LifxClient,
+    ) -> None:
+        """Set up polling at the entry's interval; nothing is sent yet."""
+        interval = entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"LIFX {entry.unique_id}",
+            update_interval=timedelta(seconds=interval),
+        )
+        self.network = network
+        assert entry.unique_id is not None
+        self.device = LifxDevice(
+            client,
+            DeviceAddress(entry.unique_id, entry.data[CONF_HOST], entry.data[CONF_PORT]),
+        )
+        self.identity: DeviceIdentity | None = None
+        self.group: str | None = None
+        self.chain: list[TileInfo] = []
+        self.relay_count = 0
+        # RSSI costs a packet per poll, so it is only asked while its sensor is enabled.
+        self.rssi_wanted = 0
+        # Serialises commands so two service calls to one device keep their order.
+        self.command_lock = asyncio.Lock()
+
+    @property
+    def serial(self) -> str:
+        """The device's serial."""
+        return self.device.serial
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """The device's capabilities (set up before any entity exists)."""
+        assert self.identity is not None
+        return self.identity.capabilities
+
+    def follow(self, host: str, port: int) -> None:
+        """The device is at a new address; talk to it there without a reload."""
+        if (host, port) != (self.device.address.host, self.device.address.port):
+            LOGGER.info("%s moved to %s:%s", self.serial, host, port)
+            self.device.move_to(host, port)
+
+    async def _async_setup(self) -> None:
+        """Learn once what the device is: product, firmware, group, tiles, relays."""
+        try:
+            self.identity = await self.device.identify()
+        except LifxTimeoutError as err:
+            await self._check_for_another_device()
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="device_not_answering",
+                translation_placeholders={"serial": self.serial, "host": self.device.address.host},
+            ) from err
+        except LifxError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"serial": self.serial, "error": str(err)},
+            ) from err
+        caps = self.identity.capabilities
+        try:
+            self.group = (await self.device.get_group()).label or None
+        except LifxError as err:
+            LOGGER.debug("%s did not tell its group: %s", self.serial, err)
+        try:
+            if caps.matrix:
+                self.chain = await self.device.get_device_chain()
+            if caps.relays:
+                self.relay_count = await self._count_relays()
+        except LifxError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"serial": self.serial, "error": str(err)},
+            ) from err
+
+    async def _count_relays(self) -> int:
+        count = 0
+        for index in range(MAX_RELAYS):
+            try:
+                await self.device.get_relay_power(index)
+            except LifxUnsupportedError:
+                break
+            count += 1
+        return count
+
+    async def _check_for_another_device(self) -> None:
+        """If another LIFX device answers at our address, DHCP gave it our IP."""
+        address = self.device.address
+        try:
+            answering = await probe(self.device.client, address.host, address.port, timeout=1.0)
+        except LifxError:
+            return
+        serials = {device.serial for device in answering}
+        if serials and self.serial not in serials:
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="wrong_device",
+                translation_placeholders={
+                    "host": address.host,
+                    "expected": self.serial,
+                    "found": ", ".join(sorted(serials)),
+                },
+            )
+
+    async def _async_update_data(self) -> LifxData:
+        """Poll only what this product has; the requests go out together."""
+        assert self.identity is not None
+        caps = self.identity.capabilities
+        device = self.device
+        jobs: dict[str, Awaitable[Any]] = {}
+        if caps.is_light:
+            jobs["light"] = device.get_light_state()
+        else:
+            jobs["power"] = device.get_power()
+            jobs["label"] = device.get_label()
+        if caps.multizone:
+            jobs["zones"] = device.get_zones()
+        for tile in self.chain:
+            jobs[f"tile{tile.index}"] = device.get_tile_colors(tile)
+        if caps.infrared:
+            jobs["infrared"] = device.get_infrared()
+        if caps.hev:
+            jobs["hev"] = device.get_hev_cycle()
+            jobs["hev_last_result"] = device.get_last_hev_result()
+        for index in range(self.relay_count):
+            jobs[f"relay{index}"] = device.get_relay_power(index)
+        if self.rssi_wanted:
+            jobs["rssi"] = device.get_wifi_rssi()
+        results = await asyncio.gather(*jobs.values(), return_exceptions=True)
+        for value in results:
+            if isinstance(value, BaseException):
+                self._raise_update_failed(value)
+        values: dict[str, Any] = dict(zip(jobs, results, strict=True))
+        if caps.is_light:
+            status = values["light"]
+            power, label, color = status.power, status.label, status.color
+        else:
+            power, label, color = values["power"], values["label"], None
+        return LifxData(
+            power=power,
+            label=label,
+            color=color,
+            zones=tuple(values.get("zones", ())),
+            tiles=tuple(tuple(values[f"tile{t.index}"]) for t in self.chain),
+            infrared=values.get("infrared"),
+            hev=values.get("hev"),
+            hev_last_result=None
+            if values.get("hev_last_result") is None
+            else int(values["hev_last_result"]),
+            relays=tuple(values[f"relay{i}"] for i in range(self.relay_count)),
+            rssi=values.get("rssi", self.data.rssi if self.data else None),
+        )
+
+    def _raise_update_failed(self, error: BaseException) -> None:
+        if isinstance(error, LifxTimeoutError):
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="device_not_answering",
+                translation_placeholders={"serial": self.serial, "host": self.device.address.host},
+            ) from error
+        if isinstance(error, LifxError):
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"serial": self.serial, "error": str(error)},
+            ) from error
+        raise error
+
+    async def async_command(
+        self, command: Callable[[LifxDevice], Awaitable[None]], **optimistic: Any
+    ) -> None:
+        """Run a command in order with others, then show its result at once.
+
+        The next regular poll confirms what the device really did.
+        """
+        async with self.command_lock:
+            await command(self.device)
+        if optimistic and self.data is not None:
+            self.async_set_updated_data(replace(self.data, **optimistic))
+
+    @property
+    def title(self) -> str:
+        """A human name for messages: label, else serial."""
+        if self.data is not None and self.data.label:
+            return self.data.label
+        return self.serial
+
+    async def async_entry_updated(self, hass: HomeAssistant, entry: LifxConfigEntry) -> None:
+        """Options or address changed."""
+        self.follow(entry.data[CONF_HOST], entry.data[CONF_PORT])
+        interval = entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
+        self.update_interval = timedelta(seconds=interval)

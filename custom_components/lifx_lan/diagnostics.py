@@ -1,0 +1,77 @@
+"""Diagnostics: product, firmware, capabilities, last state and link statistics."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceEntry
+
+from .coordinator import LifxConfigEntry, LifxCoordinator
+
+
+def _coordinator_diagnostics(coordinator: LifxCoordinator) -> dict[str, Any]:
+    identity = coordinator.identity
+    client = coordinator.device.client
+    link = client.links.get(coordinator.serial)
+    data = coordinator.data
+    return {
+        "serial": coordinator.serial,
+        "address": {
+            "host": coordinator.device.address.host,
+            "port": coordinator.device.address.port,
+        },
+        "product": None
+        if identity is None
+        else {
+            "vendor": identity.vendor,
+            "product_id": identity.product.product_id,
+            "name": identity.product.name,
+            "known": identity.product.known,
+            "firmware": identity.firmware_version,
+            "firmware_build": identity.firmware_build,
+            "capabilities": asdict(identity.capabilities),
+        },
+        "group": coordinator.group,
+        "tiles": [asdict(tile) for tile in coordinator.chain],
+        "relay_count": coordinator.relay_count,
+        "poll_interval_s": coordinator.update_interval.total_seconds()
+        if coordinator.update_interval
+        else None,
+        "last_update_success": coordinator.last_update_success,
+        "state": None if data is None else asdict(data),
+        "link": None
+        if link is None
+        else {
+            "requests": link.requests,
+            "transmissions": link.transmissions,
+            "replies": link.replies,
+            "retransmissions": link.retransmissions,
+            "timeouts": link.timeouts,
+            "loss": round(link.loss, 4),
+            "rtt_median_ms": None if link.rtt_median is None else round(link.rtt_median * 1000, 3),
+        },
+        "client": {
+            "pending": client.pending_count,
+            "drops": dict(client.drops),
+            "transport_drops": dict(client.transport.drops) if client.is_open else {},
+        },
+    }
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: LifxConfigEntry
+) -> dict[str, Any]:
+    """Diagnostics of a device's entry (nothing here is secret: no tokens on a LAN)."""
+    return {
+        "entry": {"title": entry.title, "data": dict(entry.data), "options": dict(entry.options)},
+        "device": _coordinator_diagnostics(entry.runtime_data),
+    }
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: LifxConfigEntry, device: DeviceEntry
+) -> dict[str, Any]:
+    """Diagnostics of the device (one device per entry)."""
+    return _coordinator_diagnostics(entry.runtime_data)

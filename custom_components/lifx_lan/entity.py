@@ -1,0 +1,35 @@
+"""Base entity of the LIFX LAN integration."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import LifxCoordinator
+
+
+class LifxEntity(CoordinatorEntity[LifxCoordinator]):
+    """An entity of one LIFX device."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: LifxCoordinator, key: str) -> None:
+        """Attach to the device's coordinator; unique id is serial_key."""
+        super().__init__(coordinator)
+        identity = coordinator.identity
+        assert identity is not None
+        serial = coordinator.serial
+        self._attr_unique_id = f"{serial}_{key}"
+        mac = ":".join(serial[i : i + 2] for i in range(0, 12, 2))
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, serial)},
+            connections={(CONNECTION_NETWORK_MAC, mac)},
+            manufacturer="LIFX",
+            model=identity.product.name,
+            model_id=str(identity.product.product_id),
+            name=coordinator.data.label or identity.product.name,
+            serial_number=serial,
+            sw_version=identity.firmware_version,
+            suggested_area=coordinator.group,
+        )

@@ -1,0 +1,65 @@
+"""Selects: infrared (night vision) brightness."""
+
+from __future__ import annotations
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import LifxConfigEntry, LifxCoordinator
+from .entity import LifxEntity
+from .helpers import lifx_exception_handler
+from .protocol import LifxDevice
+
+# Commands to one device are serialised by its coordinator; devices are independent.
+PARALLEL_UPDATES = 0
+
+# The levels the LIFX app offers, as options with translated names.
+INFRARED_LEVELS: dict[str, int] = {"off": 0, "low": 16383, "medium": 32767, "high": 65535}
+
+INFRARED = SelectEntityDescription(
+    key="infrared_brightness",
+    translation_key="infrared_brightness",
+    entity_category=EntityCategory.CONFIG,
+    options=list(INFRARED_LEVELS),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: LifxConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the infrared select on night-vision products."""
+    coordinator = entry.runtime_data
+    if coordinator.capabilities.infrared:
+        async_add_entities([LifxInfraredSelect(coordinator)])
+
+
+class LifxInfraredSelect(LifxEntity, SelectEntity):
+    """Infrared brightness of a night-vision bulb."""
+
+    entity_description = INFRARED
+
+    def __init__(self, coordinator: LifxCoordinator) -> None:
+        """Bind to the device."""
+        super().__init__(coordinator, INFRARED.key)
+
+    @property
+    def current_option(self) -> str | None:
+        """The nearest named level to what the bulb reports."""
+        level = self.coordinator.data.infrared
+        if level is None:
+            return None
+        return min(INFRARED_LEVELS, key=lambda name: abs(INFRARED_LEVELS[name] - level))
+
+    @lifx_exception_handler
+    async def async_select_option(self, option: str) -> None:
+        """Set the infrared brightness."""
+        level = INFRARED_LEVELS[option]
+
+        async def command(device: LifxDevice) -> None:
+            await device.set_infrared(level)
+
+        await self.coordinator.async_command(command, infrared=level)

@@ -1,0 +1,114 @@
+"""Switches: each relay of a LIFX Switch, and the HEV clean cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import LifxConfigEntry, LifxCoordinator, LifxData
+from .entity import LifxEntity
+from .helpers import lifx_exception_handler
+from .protocol import LifxDevice
+
+# Commands to one device are serialised by its coordinator; devices are independent.
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class LifxSwitchEntityDescription(SwitchEntityDescription):
+    """How one switch reads its state and sends a change."""
+
+    is_on_fn: Callable[[LifxData], bool]
+    set_fn: Callable[[LifxDevice, bool], Awaitable[None]]
+    optimistic_fn: Callable[[LifxData, bool], dict[str, Any]]
+
+
+def relay_description(index: int) -> LifxSwitchEntityDescription:
+    """The switch of relay `index` (shown to people as relay index + 1)."""
+
+    def optimistic(data: LifxData, on: bool) -> dict[str, Any]:
+        relays = list(data.relays)
+        relays[index] = on
+        return {"relays": tuple(relays)}
+
+    return LifxSwitchEntityDescription(
+        key=f"relay_{index}",
+        translation_key="relay",
+        translation_placeholders={"relay": str(index + 1)},
+        is_on_fn=lambda data: data.relays[index],
+        set_fn=lambda device, on: device.set_relay_power(index, on),
+        optimistic_fn=optimistic,
+    )
+
+
+def _hev_optimistic(data: LifxData, on: bool) -> dict[str, Any]:
+    if data.hev is None:
+        return {}
+    remaining = data.hev.duration_s if on else 0
+    return {"hev": replace(data.hev, remaining_s=remaining)}
+
+
+HEV_SWITCH = LifxSwitchEntityDescription(
+    key="hev_cycle",
+    translation_key="hev_cycle",
+    is_on_fn=lambda data: data.hev is not None and data.hev.active,
+    # 0 starts a cycle of the duration configured on the device.
+    set_fn=lambda device, on: device.set_hev_cycle(on, 0),
+    optimistic_fn=_hev_optimistic,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: LifxConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add relay switches and the HEV switch where the product has them."""
+    coordinator = entry.runtime_data
+    descriptions = [relay_description(i) for i in range(coordinator.relay_count)]
+    if coordinator.capabilities.hev:
+        descriptions.append(HEV_SWITCH)
+    async_add_entities(LifxSwitch(coordinator, d) for d in descriptions)
+
+
+class LifxSwitch(LifxEntity, SwitchEntity):
+    """A LIFX relay or HEV cycle."""
+
+    entity_description: LifxSwitchEntityDescription
+
+    def __init__(
+        self, coordinator: LifxCoordinator, description: LifxSwitchEntityDescription
+    ) -> None:
+        """Bind the description to the device."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    @property
+    def is_on(self) -> bool:
+        """Whether it is on."""
+        return self.entity_description.is_on_fn(self.coordinator.data)
+
+    async def _set(self, on: bool) -> None:
+        description = self.entity_description
+
+        async def command(device: LifxDevice) -> None:
+            await description.set_fn(device, on)
+
+        await self.coordinator.async_command(
+            command, **description.optimistic_fn(self.coordinator.data, on)
+        )
+
+    @lifx_exception_handler
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch on."""
+        await self._set(True)
+
+    @lifx_exception_handler
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch off."""
+        await self._set(False)

@@ -1,0 +1,101 @@
+"""Set-up, unload and reload of a device: one shared socket, nothing left behind."""
+
+from __future__ import annotations
+
+import asyncio
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+import pytest
+
+from custom_components.lifx_lan.network import LifxNetwork
+from tests.fake_lifx import FakeFleet
+from tests.integration.conftest import AddDevice, advance
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, add_device: AddDevice, network: LifxNetwork
+) -> None:
+    entry, _ = await add_device("color_bulb", power=65535)
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("light.color_bulb").state == STATE_ON
+    assert network.client is not None
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert network.client is None
+
+
+async def test_devices_share_one_socket(
+    hass: HomeAssistant, add_device: AddDevice, network: LifxNetwork
+) -> None:
+    first, _ = await add_device("color_bulb")
+    second, _ = await add_device("strip")
+    assert first.runtime_data.device.client is second.runtime_data.device.client
+    await hass.config_entries.async_unload(first.entry_id)
+    assert network.client is not None
+    await hass.config_entries.async_unload(second.entry_id)
+    assert network.client is None
+
+
+async def test_device_not_answering_retries_setup(
+    hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory
+) -> None:
+    entry, _ = await add_device("color_bulb", online=False, setup=False)
+    setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
+    await advance(hass, freezer, 7)
+    await setup
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_another_device_at_the_address_is_a_config_error(
+    hass: HomeAssistant, add_device: AddDevice, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    # The entry expects d073d5000001, but only another bulb answers at its address now.
+    entry, fake = await add_device("color_bulb", setup=False)
+    del fleet.devices[fake.target]
+    fleet.add("color_bulb", "d073d50000ff")
+    setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
+    await advance(hass, freezer, 7)
+    await setup
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert "d073d50000ff" in entry.reason
+
+
+async def test_poll_marks_unavailable_and_back(
+    hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory
+) -> None:
+    _, fake = await add_device("color_bulb", power=65535)
+    fake.online = False
+    await advance(hass, freezer, 10 + 6)
+    await hass.async_block_till_done()
+    assert hass.states.get("light.color_bulb").state == STATE_UNAVAILABLE
+    fake.online = True
+    await advance(hass, freezer, 10)
+    await hass.async_block_till_done()
+    assert hass.states.get("light.color_bulb").state == STATE_ON
+
+
+async def test_reload_many_times_leaves_nothing_behind(
+    hass: HomeAssistant, add_device: AddDevice, network: LifxNetwork
+) -> None:
+    entry, _ = await add_device("extended_strip")
+    tasks_before = len(asyncio.all_tasks())
+    for _ in range(20):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert len(asyncio.all_tasks()) <= tasks_before
+    client = entry.runtime_data.device.client
+    assert client.pending_count == 0
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert network.client is None
+
+
+@pytest.mark.parametrize("kind", ["switch"])
+async def test_switch_has_no_light(hass: HomeAssistant, add_device: AddDevice, kind: str) -> None:
+    await add_device(kind)
+    assert hass.states.get("light.switch") is None
+    assert hass.states.get("switch.switch_relay_1") is not None
