@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.lifx_lan.protocol import LifxClient, RetrySchedule
 from tests.fake_lifx import FakeFleet
@@ -33,3 +35,9 @@ async def client() -> AsyncIterator[LifxClient]:
     await lifx.open(local_host="127.0.0.1")
     yield lifx
     await lifx.close()
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's format (stable ids and timestamps left out)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)

@@ -392,10 +392,11 @@ class FakeFleet(asyncio.DatagramProtocol):
                     continue
                 replies = device.handle(packet, self.port)
             out: list[m.Packet] = []
-            if flags & ACK_REQUIRED:
-                out.append(m.DeviceAcknowledgement())
-            # Gets always answer; Sets only with res_required; refusals always.
+            # Gets always answer; Sets only with res_required; refusals always, and a
+            # refused message is not acknowledged since nothing was done.
             refused = isinstance(replies[0], m.DeviceStateUnhandled) if replies else False
+            if flags & ACK_REQUIRED and not refused:
+                out.append(m.DeviceAcknowledgement())
             if flags & RES_REQUIRED or refused or _is_query(packet_type):
                 out.extend(replies)
             datagrams = [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
 import math
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -29,6 +30,17 @@ SERIALS = {
     "hev": "d073d5000008",
     "infrared": "d073d5000009",
 }
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Enable the entities that are disabled by default (as Home Assistant's own tests do)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +73,12 @@ async def add_device(
     ) -> tuple[MockConfigEntry, FakeDevice]:
         serial = serial or SERIALS[kind]
         device.setdefault("label", kind.replace("_", " ").title())
-        fake = fleet.add(kind, serial, **device)
+        profile = device.pop("profile", None)
+        fake = (
+            fleet.add(kind, serial, **device)
+            if profile is None
+            else fleet.add_profile(profile, serial, **device)
+        )
         entry = MockConfigEntry(
             domain=DOMAIN,
             unique_id=serial,
