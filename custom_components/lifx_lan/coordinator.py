@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -32,6 +32,7 @@ from .protocol import (
     LifxTimeoutError,
     LifxUnsupportedError,
     LightHsbk,
+    RetrySchedule,
     TileInfo,
     probe,
 )
@@ -39,6 +40,13 @@ from .protocol import (
 type LifxConfigEntry = ConfigEntry[LifxCoordinator]
 
 MAX_RELAYS = 4
+# One missed poll is a lossy moment, not an outage: the device turns unavailable only when
+# this many polls in a row got no answer.
+MISSED_POLLS_BEFORE_UNAVAILABLE = 2
+# While a device is lost, commands fail fast instead of hanging an automation for 5 s.
+LOST_COMMAND_SCHEDULE = RetrySchedule(gaps=(0.1, 0.2, 0.3), deadline=1.5)
+# How long the re-acquire burst looks for a lost device at another address.
+REACQUIRE_TIMEOUT = 1.5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,6 +63,9 @@ class LifxData:
     hev_last_result: int | None = None
     relays: tuple[bool, ...] = ()
     rssi: int | None = None
+    rtt_ms: float | None = None
+    loss_percent: float = 0.0
+    retransmissions: int = 0
 
 
 class LifxCoordinator(DataUpdateCoordinator[LifxData]):
@@ -92,6 +103,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         self.rssi_wanted = 0
         # Serialises commands so two service calls to one device keep their order.
         self.command_lock = asyncio.Lock()
+        self.missed_polls = 0
 
     @property
     def serial(self) -> str:
@@ -174,7 +186,52 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             )
 
     async def _async_update_data(self) -> LifxData:
-        """Poll only what this product has; the requests go out together."""
+        """Poll the device; follow it if it moved; go unavailable only on a real outage."""
+        try:
+            data = await self._async_poll()
+        except LifxTimeoutError as err:
+            self.missed_polls += 1
+            self.device.schedule = LOST_COMMAND_SCHEDULE
+            if await self._async_reacquire():
+                try:
+                    data = await self._async_poll()
+                except LifxError as retry_err:
+                    self._raise_update_failed(retry_err)
+            elif self.missed_polls < MISSED_POLLS_BEFORE_UNAVAILABLE and self.data is not None:
+                LOGGER.debug("%s missed a poll (%s); keeping it available", self.serial, err)
+                return self.data
+            else:
+                self._raise_update_failed(err)
+        self.missed_polls = 0
+        self.device.schedule = None
+        return data
+
+    async def _async_reacquire(self) -> bool:
+        """The device stopped answering: look for it at another address.
+
+        Returns True when it was found somewhere new (DHCP gave it another IP).
+        """
+        try:
+            found = await self.network.async_discover(timeout=REACQUIRE_TIMEOUT)
+        except LifxError as err:
+            LOGGER.debug("Re-acquire scan failed: %s", err)
+            return False
+        for device in found:
+            address = self.device.address
+            if device.serial == self.serial and (device.host, device.port) != (
+                address.host,
+                address.port,
+            ):
+                self.follow(device.host, device.port)
+                self.hass.config_entries.async_update_entry(
+                    self.config_entry,
+                    data={**self.config_entry.data, CONF_HOST: device.host, CONF_PORT: device.port},
+                )
+                return True
+        return False
+
+    async def _async_poll(self) -> LifxData:
+        """Ask only what this product has; the requests go out together."""
         assert self.identity is not None
         caps = self.identity.capabilities
         device = self.device
@@ -199,6 +256,9 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             jobs["rssi"] = device.get_wifi_rssi()
         results = await asyncio.gather(*jobs.values(), return_exceptions=True)
         for value in results:
+            if isinstance(value, LifxTimeoutError):
+                raise value
+        for value in results:
             if isinstance(value, BaseException):
                 self._raise_update_failed(value)
         values: dict[str, Any] = dict(zip(jobs, results, strict=True))
@@ -220,9 +280,21 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             else int(values["hev_last_result"]),
             relays=tuple(values[f"relay{i}"] for i in range(self.relay_count)),
             rssi=values.get("rssi", self.data.rssi if self.data else None),
+            **self._link_quality(),
         )
 
-    def _raise_update_failed(self, error: BaseException) -> None:
+    def _link_quality(self) -> dict[str, Any]:
+        link = self.device.client.links.get(self.serial)
+        if link is None:
+            return {}
+        median = link.rtt_median
+        return {
+            "rtt_ms": None if median is None else round(median * 1000, 2),
+            "loss_percent": round(link.loss * 100, 1),
+            "retransmissions": link.retransmissions,
+        }
+
+    def _raise_update_failed(self, error: BaseException) -> NoReturn:
         if isinstance(error, LifxTimeoutError):
             raise UpdateFailed(
                 translation_domain=DOMAIN,

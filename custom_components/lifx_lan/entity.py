@@ -9,6 +9,19 @@ from .const import DOMAIN
 from .coordinator import LifxCoordinator
 
 
+# From firmware 3.70 the Wi-Fi MAC is the serial with its last octet plus one; routers and
+# DHCP see that address, so the device registry must too to merge with them.
+MAC_OFFSET_FIRMWARE = (3, 70)
+
+
+def wifi_mac(serial: str, firmware: tuple[int, int]) -> str:
+    """The MAC address the device uses on Wi-Fi, as aa:bb:cc:dd:ee:ff."""
+    octets = bytearray.fromhex(serial)
+    if firmware >= MAC_OFFSET_FIRMWARE:
+        octets[5] = (octets[5] + 1) % 256
+    return ":".join(f"{octet:02x}" for octet in octets)
+
+
 class LifxEntity(CoordinatorEntity[LifxCoordinator]):
     """An entity of one LIFX device."""
 
@@ -21,7 +34,7 @@ class LifxEntity(CoordinatorEntity[LifxCoordinator]):
         assert identity is not None
         serial = coordinator.serial
         self._attr_unique_id = f"{serial}_{key}"
-        mac = ":".join(serial[i : i + 2] for i in range(0, 12, 2))
+        mac = wifi_mac(serial, identity.firmware)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, serial)},
             connections={(CONNECTION_NETWORK_MAC, mac)},

@@ -69,7 +69,8 @@ async def test_poll_marks_unavailable_and_back(
 ) -> None:
     _, fake = await add_device("color_bulb", power=65535)
     fake.online = False
-    await advance(hass, freezer, 10 + 6)
+    # Two polls in a row without an answer make it unavailable.
+    await advance(hass, freezer, 2 * 10 + 14)
     await hass.async_block_till_done()
     assert hass.states.get("light.color_bulb").state == STATE_UNAVAILABLE
     fake.online = True

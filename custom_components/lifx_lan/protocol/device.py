@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import math
 from typing import Final
 
-from .client import DeviceAddress, LifxClient
+from .client import DeviceAddress, LifxClient, RetrySchedule
 from .exceptions import LifxProtocolError
 from .messages import (
     DeviceEchoRequest,
@@ -47,8 +47,10 @@ from .messages import (
     MultiZoneSetEffect,
     MultiZoneStateMultiZone,
     MultiZoneStateZone,
+    Packet,
     RelayGetPower,
     RelaySetPower,
+    Request,
     TileBufferRect,
     TileEffectParameter,
     TileEffectSettings,
@@ -189,6 +191,17 @@ class LifxDevice:
         self.client = client
         self.address = address
         self.identity: DeviceIdentity | None = None
+        # None: the client's schedule. Callers shorten it while the device is known lost.
+        self.schedule: RetrySchedule | None = None
+
+    async def _request[R: Packet](self, message: Request[R]) -> R:
+        return await self.client.request(self.address, message, schedule=self.schedule)
+
+    async def _request_all[R: Packet](self, message: Request[R]) -> list[R]:
+        return await self.client.request_all(self.address, message, schedule=self.schedule)
+
+    async def _send(self, message: Packet) -> None:
+        await self.client.send(self.address, message, schedule=self.schedule)
 
     @property
     def serial(self) -> str:
@@ -208,8 +221,8 @@ class LifxDevice:
 
     async def identify(self) -> DeviceIdentity:
         """Read product and firmware, and work out the device's capabilities."""
-        version = await self.client.request(self.address, DeviceGetVersion())
-        firmware = await self.client.request(self.address, DeviceGetHostFirmware())
+        version = await self._request(DeviceGetVersion())
+        firmware = await self._request(DeviceGetHostFirmware())
         major_minor = (firmware.version_major, firmware.version_minor)
         self.identity = DeviceIdentity(
             serial=self.serial,
@@ -224,52 +237,52 @@ class LifxDevice:
 
     async def get_light_state(self) -> LightStatus:
         """Power, colour and label in one round trip."""
-        state = await self.client.request(self.address, LightGet())
+        state = await self._request(LightGet())
         return LightStatus(
             power=state.power > 0, color=state.color, label=decode_label(state.label)
         )
 
     async def get_power(self) -> bool:
         """Power of any device, light or switch."""
-        state = await self.client.request(self.address, DeviceGetPower())
+        state = await self._request(DeviceGetPower())
         return state.level > 0
 
     async def get_label(self) -> str:
         """The device's label."""
-        state = await self.client.request(self.address, DeviceGetLabel())
+        state = await self._request(DeviceGetLabel())
         return decode_label(state.label)
 
     async def set_label(self, label: str) -> None:
         """Rename the device."""
-        await self.client.send(self.address, DeviceSetLabel(label=encode_label(label)))
+        await self._send(DeviceSetLabel(label=encode_label(label)))
 
     async def get_group(self) -> GroupInfo:
         """The LIFX group (room) the device belongs to."""
-        state = await self.client.request(self.address, DeviceGetGroup())
+        state = await self._request(DeviceGetGroup())
         return GroupInfo(
             id=state.group.hex(), label=decode_label(state.label), updated_at=state.updated_at
         )
 
     async def get_location(self) -> GroupInfo:
         """The LIFX location (home) the device belongs to."""
-        state = await self.client.request(self.address, DeviceGetLocation())
+        state = await self._request(DeviceGetLocation())
         return GroupInfo(
             id=state.location.hex(), label=decode_label(state.label), updated_at=state.updated_at
         )
 
     async def get_wifi_rssi(self) -> int:
         """Wi-Fi signal strength in dBm."""
-        state = await self.client.request(self.address, DeviceGetWifiInfo())
+        state = await self._request(DeviceGetWifiInfo())
         return signal_to_rssi(state.signal)
 
     async def echo(self, payload: bytes = b"") -> bytes:
         """Round-trip a payload: the cheapest proof the device is there."""
-        reply = await self.client.request(self.address, DeviceEchoRequest(payload=payload))
+        reply = await self._request(DeviceEchoRequest(payload=payload))
         return reply.payload[: len(payload)] if payload else reply.payload
 
     async def reboot(self) -> None:
         """Restart the device."""
-        await self.client.send(self.address, DeviceSetReboot())
+        await self._send(DeviceSetReboot())
 
     # Light
 
@@ -277,17 +290,13 @@ class LifxDevice:
         """Switch the light (fading over `duration` seconds) or, for a switch, the device."""
         level = MAX_LEVEL if on else 0
         if self.capabilities.is_light or self.identity is None:
-            await self.client.send(
-                self.address, LightSetPower(level=level, duration=milliseconds(duration))
-            )
+            await self._send(LightSetPower(level=level, duration=milliseconds(duration)))
         else:
-            await self.client.send(self.address, DeviceSetPower(level=level))
+            await self._send(DeviceSetPower(level=level))
 
     async def set_color(self, color: LightHsbk, duration: float = 0.0) -> None:
         """Change the whole device's colour over `duration` seconds."""
-        await self.client.send(
-            self.address, LightSetColor(color=color, duration=milliseconds(duration))
-        )
+        await self._send(LightSetColor(color=color, duration=milliseconds(duration)))
 
     async def set_waveform(
         self,
@@ -305,8 +314,7 @@ class LifxDevice:
     ) -> None:
         """Run a waveform (pulse, breathe...); skew_ratio 0..1 maps to the wire's int16."""
         skew = max(-32768, min(32767, round(skew_ratio * 65535 - 32768)))
-        await self.client.send(
-            self.address,
+        await self._send(
             LightSetWaveformOptional(
                 transient=transient,
                 color=color,
@@ -325,45 +333,42 @@ class LifxDevice:
 
     async def get_infrared(self) -> int:
         """Infrared (night vision) brightness, 0..65535."""
-        return (await self.client.request(self.address, LightGetInfrared())).brightness
+        return (await self._request(LightGetInfrared())).brightness
 
     async def set_infrared(self, brightness: int) -> None:
         """Set infrared brightness, 0..65535."""
-        await self.client.send(self.address, LightSetInfrared(brightness=_level(brightness)))
+        await self._send(LightSetInfrared(brightness=_level(brightness)))
 
     async def get_hev_cycle(self) -> HevCycle:
         """The current HEV cycle."""
-        state = await self.client.request(self.address, LightGetHevCycle())
+        state = await self._request(LightGetHevCycle())
         return HevCycle(
             duration_s=state.duration_s, remaining_s=state.remaining_s, last_power=state.last_power
         )
 
     async def set_hev_cycle(self, enable: bool, duration_s: int = 0) -> None:
         """Start (0 = the configured default duration) or stop an HEV cycle."""
-        await self.client.send(
-            self.address, LightSetHevCycle(enable=enable, duration_s=max(0, duration_s))
-        )
+        await self._send(LightSetHevCycle(enable=enable, duration_s=max(0, duration_s)))
 
     async def get_hev_config(self) -> HevConfig:
         """The default HEV cycle configuration."""
-        state = await self.client.request(self.address, LightGetHevCycleConfiguration())
+        state = await self._request(LightGetHevCycleConfiguration())
         return HevConfig(indication=state.indication, duration_s=state.duration_s)
 
     async def get_last_hev_result(self) -> LightLastHevCycleResult | int:
         """How the last HEV cycle ended."""
-        return (await self.client.request(self.address, LightGetLastHevCycleResult())).result
+        return (await self._request(LightGetLastHevCycleResult())).result
 
     # Relays (LIFX Switch)
 
     async def get_relay_power(self, relay_index: int) -> bool:
         """Whether a relay is on."""
-        state = await self.client.request(self.address, RelayGetPower(relay_index=relay_index))
+        state = await self._request(RelayGetPower(relay_index=relay_index))
         return state.level > 0
 
     async def set_relay_power(self, relay_index: int, on: bool) -> None:
         """Switch a relay."""
-        await self.client.send(
-            self.address,
+        await self._send(
             RelaySetPower(relay_index=relay_index, level=MAX_LEVEL if on else 0),
         )
 
@@ -372,7 +377,7 @@ class LifxDevice:
     async def get_zones(self) -> list[LightHsbk]:
         """Every zone's colour, with extended messages where the firmware has them."""
         if self.capabilities.extended_multizone:
-            parts = await self.client.request_all(self.address, MultiZoneExtendedGetColorZones())
+            parts = await self._request_all(MultiZoneExtendedGetColorZones())
             count = parts[0].count
             zones: list[LightHsbk] = [LightHsbk()] * count
             for part in parts:
@@ -382,9 +387,7 @@ class LifxDevice:
             return zones
         # A one-zone strip answers with StateZone rather than StateMultiZone.
         legacy: list[MultiZoneStateMultiZone | MultiZoneStateZone] = list(
-            await self.client.request_all(
-                self.address, MultiZoneGetColorZones(start_index=0, end_index=255)
-            )
+            await self._request_all(MultiZoneGetColorZones(start_index=0, end_index=255))
         )
         count = legacy[0].count
         zones = [LightHsbk()] * count
@@ -412,8 +415,7 @@ class LifxDevice:
             ]
             for number, chunk in enumerate(chunks):
                 last = number == len(chunks) - 1
-                await self.client.send(
-                    self.address,
+                await self._send(
                     MultiZoneExtendedSetColorZones(
                         duration=duration_ms,
                         apply=MultiZoneExtendedApplicationRequest.APPLY
@@ -436,8 +438,7 @@ class LifxDevice:
                 runs.append((index, index, color))
         for number, (first, last_index, color) in enumerate(runs):
             last = number == len(runs) - 1
-            await self.client.send(
-                self.address,
+            await self._send(
                 MultiZoneSetColorZones(
                     start_index=first,
                     end_index=last_index,
@@ -451,7 +452,7 @@ class LifxDevice:
 
     async def get_multizone_effect(self) -> EffectState:
         """The running multizone effect."""
-        state = await self.client.request(self.address, MultiZoneGetEffect())
+        state = await self._request(MultiZoneGetEffect())
         return EffectState(
             kind=int(state.settings.type),
             speed_ms=state.settings.speed,
@@ -468,8 +469,7 @@ class LifxDevice:
         reverse: bool = False,
     ) -> None:
         """Start (MOVE) or stop (OFF) the strip's firmware effect."""
-        await self.client.send(
-            self.address,
+        await self._send(
             MultiZoneSetEffect(
                 settings=MultiZoneEffectSettings(
                     instanceid=_instance_id(),
@@ -485,7 +485,7 @@ class LifxDevice:
 
     async def get_device_chain(self) -> list[TileInfo]:
         """The tiles of a matrix device, with their sizes and positions."""
-        state = await self.client.request(self.address, TileGetDeviceChain())
+        state = await self._request(TileGetDeviceChain())
         return [
             TileInfo(
                 index=state.start_index + offset,
@@ -503,8 +503,7 @@ class LifxDevice:
         rows_per_packet = max(1, TILE_ZONES_PER_PACKET // max(tile.width, 1))
         colors: list[LightHsbk] = []
         for y in range(0, tile.height, rows_per_packet):
-            parts = await self.client.request_all(
-                self.address,
+            parts = await self._request_all(
                 TileGet64(
                     tile_index=tile.index,
                     length=1,
@@ -524,8 +523,7 @@ class LifxDevice:
             chunk = colors[number * per_packet : (number + 1) * per_packet]
             if not chunk:
                 break
-            await self.client.send(
-                self.address,
+            await self._send(
                 TileSet64(
                     tile_index=tile.index,
                     length=1,
@@ -537,7 +535,7 @@ class LifxDevice:
 
     async def get_tile_effect(self) -> EffectState:
         """The running matrix effect."""
-        state = await self.client.request(self.address, TileGetEffect())
+        state = await self._request(TileGetEffect())
         settings = state.settings
         return EffectState(
             kind=int(settings.type),
@@ -561,8 +559,7 @@ class LifxDevice:
         """Start (MORPH, FLAME, SKY) or stop (OFF) the matrix firmware effect."""
         if len(palette) > MAX_PALETTE:
             raise LifxProtocolError(f"a palette holds at most {MAX_PALETTE} colours")
-        await self.client.send(
-            self.address,
+        await self._send(
             TileSetEffect(
                 settings=TileEffectSettings(
                     instanceid=_instance_id(),
