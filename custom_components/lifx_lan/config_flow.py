@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from typing import Any
 
 from homeassistant.config_entries import (
+    SOURCE_IGNORE,
     SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
@@ -13,7 +15,7 @@ from homeassistant.config_entries import (
     OptionsFlow,
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -67,6 +69,20 @@ def _parse_host(text: str) -> tuple[str, int] | None:
     except ValueError:
         return (host, port) if is_host_valid(host) else None
     return (host, port) if address.version == 4 else None
+
+
+async def _async_resolve(hass: HomeAssistant, host: str) -> str:
+    """The IPv4 address of a host name (an address is returned as it is).
+
+    Devices answer from an address, and the client only accepts replies from the address
+    it asked, so a name must become an address before anything is sent.
+    """
+    try:
+        return str(ipaddress.IPv4Address(host))
+    except ValueError:
+        pass
+    infos = await hass.loop.getaddrinfo(host, None, family=socket.AF_INET, type=socket.SOCK_DGRAM)
+    return str(infos[0][4][0])
 
 
 class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -160,9 +176,13 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_create_device(self, device: DiscoveredDevice) -> ConfigFlowResult:
         await self.async_set_unique_id(device.serial, raise_on_progress=False)
-        self._abort_if_unique_id_configured(
-            updates={CONF_HOST: device.host, CONF_PORT: device.port}
-        )
+        existing = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial)
+        # The pick form offers ignored devices, and Home Assistant lets only SOURCE_USER
+        # replace an ignored entry: the other devices of the same pick may too.
+        if existing is None or existing.source != SOURCE_IGNORE:
+            self._abort_if_unique_id_configured(
+                updates={CONF_HOST: device.host, CONF_PORT: device.port}
+            )
         try:
             title = await self._async_describe(device)
         except LifxError:
@@ -199,8 +219,10 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         self, host: str, port: int, errors: dict[str, str]
     ) -> ConfigFlowResult | None:
         try:
+            host = await _async_resolve(self.hass, host)
             answering = await async_get_network(self.hass).async_probe(host, port)
-        except LifxError:
+        except (OSError, LifxError):
+            # OSError: a host name that does not resolve.
             answering = []
         if not answering:
             errors["base"] = "cannot_connect"
@@ -220,9 +242,11 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
         """A LIFX MAC took an address: ask it who it is, then update or offer it."""
-        host = discovery_info.ip
+        network = async_get_network(self.hass)
         try:
-            answering = await async_get_network(self.hass).async_probe(host, LIFX_PORT)
+            # Devices listen on the discovery port (56700 unless tests or unusual
+            # networks point discovery elsewhere).
+            answering = await network.async_probe(discovery_info.ip, network.discovery_port)
         except LifxError:
             answering = []
         if not answering:
@@ -300,7 +324,9 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         entry = self._get_reconfigure_entry()
         match = next((d for d in answering if d.serial == entry.unique_id), answering[0])
-        await self.async_set_unique_id(match.serial)
+        # Not raise_on_progress: a discovery flow for another device at that address is
+        # no reason to abort with anything but wrong_device.
+        await self.async_set_unique_id(match.serial, raise_on_progress=False)
         self._abort_if_unique_id_mismatch(reason="wrong_device")
         return self.async_update_reload_and_abort(
             entry, data_updates={CONF_HOST: host, CONF_PORT: port}
