@@ -150,6 +150,9 @@ class FakeDevice:
             case m.LightSetColor(color=color):
                 before = self._light_state()
                 self.color = color
+                # The whole device takes the colour: every zone and every tile pixel.
+                self.zones = [color] * len(self.zones)
+                self.tile_colors = [[color] * len(tile) for tile in self.tile_colors]
                 return [before]
             case m.LightSetWaveformOptional() | m.LightSetWaveform():
                 before = self._light_state()

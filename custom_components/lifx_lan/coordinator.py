@@ -25,6 +25,7 @@ from .protocol import (
     Capabilities,
     DeviceAddress,
     DeviceIdentity,
+    EffectState,
     HevCycle,
     LifxClient,
     LifxDevice,
@@ -36,6 +37,7 @@ from .protocol import (
     TileInfo,
     probe,
 )
+from .protocol.messages import MultiZoneEffectType, TileEffectType
 
 type LifxConfigEntry = ConfigEntry[LifxCoordinator]
 
@@ -66,6 +68,23 @@ class LifxData:
     rtt_ms: float | None = None
     loss_percent: float = 0.0
     retransmissions: int = 0
+    effect: str | None = None
+
+
+SKY_EFFECTS = {0: "sky_sunrise", 1: "sky_sunset", 2: "sky_clouds"}
+
+
+def effect_name(state: EffectState, matrix: bool) -> str | None:
+    """The running firmware effect as the light's effect name (None when off)."""
+    if matrix:
+        if state.kind == TileEffectType.MORPH:
+            return "morph"
+        if state.kind == TileEffectType.FLAME:
+            return "flame"
+        if state.kind == TileEffectType.SKY:
+            return SKY_EFFECTS.get(state.parameters[0] if state.parameters else 0, "sky_sunrise")
+        return None
+    return "move" if state.kind == MultiZoneEffectType.MOVE else None
 
 
 class LifxCoordinator(DataUpdateCoordinator[LifxData]):
@@ -104,6 +123,13 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         # Serialises commands so two service calls to one device keep their order.
         self.command_lock = asyncio.Lock()
         self.missed_polls = 0
+        # Firmware that refuses effect messages is not asked again.
+        self.effects_supported = True
+        # The last theme painted through Home Assistant, for the theme select.
+        self.theme: str | None = None
+        # During a transition the device reports in-between values; show the target.
+        self._hold_until = 0.0
+        self._hold: dict[str, Any] = {}
 
     @property
     def serial(self) -> str:
@@ -254,7 +280,16 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             jobs[f"relay{index}"] = device.get_relay_power(index)
         if self.rssi_wanted:
             jobs["rssi"] = device.get_wifi_rssi()
+        if self.effects_supported and (caps.multizone or caps.matrix):
+            jobs["effect"] = (
+                device.get_tile_effect() if caps.matrix else device.get_multizone_effect()
+            )
         results = await asyncio.gather(*jobs.values(), return_exceptions=True)
+        if "effect" in jobs:
+            index = list(jobs).index("effect")
+            if isinstance(results[index], LifxUnsupportedError):
+                self.effects_supported = False
+                results[index] = None
         for value in results:
             if isinstance(value, LifxTimeoutError):
                 raise value
@@ -267,7 +302,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             power, label, color = status.power, status.label, status.color
         else:
             power, label, color = values["power"], values["label"], None
-        return LifxData(
+        data = LifxData(
             power=power,
             label=label,
             color=color,
@@ -280,8 +315,14 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             else int(values["hev_last_result"]),
             relays=tuple(values[f"relay{i}"] for i in range(self.relay_count)),
             rssi=values.get("rssi", self.data.rssi if self.data else None),
+            effect=None
+            if values.get("effect") is None
+            else effect_name(values["effect"], caps.matrix),
             **self._link_quality(),
         )
+        if self._hold and self.hass.loop.time() < self._hold_until:
+            data = replace(data, **self._hold)
+        return data
 
     def _link_quality(self) -> dict[str, Any]:
         link = self.device.client.links.get(self.serial)
@@ -310,14 +351,24 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         raise error
 
     async def async_command(
-        self, command: Callable[[LifxDevice], Awaitable[None]], **optimistic: Any
+        self,
+        command: Callable[[LifxDevice], Awaitable[None]],
+        *,
+        transition: float = 0.0,
+        **optimistic: Any,
     ) -> None:
         """Run a command in order with others, then show its result at once.
 
-        The next regular poll confirms what the device really did.
+        The next regular poll confirms what the device really did; while a transition
+        runs, polls show its target rather than the colours the fade passes through.
         """
         async with self.command_lock:
             await command(self.device)
+        if transition > 0 and optimistic:
+            self._hold = dict(optimistic)
+            self._hold_until = self.hass.loop.time() + transition
+        else:
+            self._hold = {}
         if optimistic and self.data is not None:
             self.async_set_updated_data(replace(self.data, **optimistic))
 

@@ -8,7 +8,6 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN
 from .coordinator import LifxCoordinator
 
-
 # From firmware 3.70 the Wi-Fi MAC is the serial with its last octet plus one; routers and
 # DHCP see that address, so the device registry must too to merge with them.
 MAC_OFFSET_FIRMWARE = (3, 70)

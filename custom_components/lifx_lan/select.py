@@ -1,4 +1,4 @@
-"""Selects: infrared (night vision) brightness."""
+"""Selects: infrared (night vision) brightness, and the theme painted on a light."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from .coordinator import LifxConfigEntry, LifxCoordinator
 from .entity import LifxEntity
 from .helpers import lifx_exception_handler
 from .protocol import LifxDevice
+from .services import Target, async_paint_theme
+from .themes import THEMES
 
 # Commands to one device are serialised by its coordinator; devices are independent.
 PARALLEL_UPDATES = 0
@@ -33,8 +35,12 @@ async def async_setup_entry(
 ) -> None:
     """Add the infrared select on night-vision products."""
     coordinator = entry.runtime_data
+    entities: list[SelectEntity] = []
     if coordinator.capabilities.infrared:
-        async_add_entities([LifxInfraredSelect(coordinator)])
+        entities.append(LifxInfraredSelect(coordinator))
+    if coordinator.capabilities.color:
+        entities.append(LifxThemeSelect(coordinator))
+    async_add_entities(entities)
 
 
 class LifxInfraredSelect(LifxEntity, SelectEntity):
@@ -63,3 +69,30 @@ class LifxInfraredSelect(LifxEntity, SelectEntity):
             await device.set_infrared(level)
 
         await self.coordinator.async_command(command, infrared=level)
+
+
+THEME = SelectEntityDescription(
+    key="theme",
+    translation_key="theme",
+    options=list(THEMES),
+)
+
+
+class LifxThemeSelect(LifxEntity, SelectEntity):
+    """Paint a theme on this light; shows the last theme painted through Home Assistant."""
+
+    entity_description = THEME
+
+    def __init__(self, coordinator: LifxCoordinator) -> None:
+        """Bind to the device."""
+        super().__init__(coordinator, THEME.key)
+
+    @property
+    def current_option(self) -> str | None:
+        """The last theme painted."""
+        return self.coordinator.theme
+
+    @lifx_exception_handler
+    async def async_select_option(self, option: str) -> None:
+        """Paint the theme."""
+        await async_paint_theme([Target(self.coordinator, "light")], option, 1.0)

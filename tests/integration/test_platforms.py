@@ -20,7 +20,7 @@ EXPECTED: dict[Platform, set[str]] = {
     Platform.LIGHT: set(KINDS) - {"switch"},
     Platform.SWITCH: {"switch", "hev"},
     Platform.SENSOR: set(KINDS),
-    Platform.SELECT: {"infrared"},
+    Platform.SELECT: set(KINDS) - {"switch", "white_bulb"},
     Platform.BUTTON: set(KINDS),
     Platform.BINARY_SENSOR: {"hev"},
 }

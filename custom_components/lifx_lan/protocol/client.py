@@ -344,6 +344,7 @@ class LifxClient:
         self.drops: Counter[str] = Counter()
         self._transport: LifxTransport | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._outbox: list[_Pending] = []
 
     async def open(self, *, local_host: str = "0.0.0.0", local_port: int = 0) -> None:
         """Bind the client's single UDP socket."""
@@ -491,11 +492,25 @@ class LifxClient:
         pending.first_sent = now
         pending.deadline = now + schedule.deadline
         self._pending[key] = pending
-        try:
-            self._transmit(pending, now, transport)
-        except LifxError as err:
-            self._finish(pending, err)
+        # First transmissions wait for the end of this loop iteration and then go out back
+        # to back: commands that many entities issue together (a group, a scene) reach
+        # their devices together instead of one after another.
+        self._outbox.append(pending)
+        if len(self._outbox) == 1:
+            loop.call_soon(self._flush_outbox, transport)
         return pending.future
+
+    def _flush_outbox(self, transport: LifxTransport) -> None:
+        outbox, self._outbox = self._outbox, []
+        assert self._loop is not None
+        now = self._loop.time()
+        for pending in outbox:
+            if pending.future.done():
+                continue
+            try:
+                self._transmit(pending, now, transport)
+            except LifxError as err:
+                self._finish(pending, err)
 
     def _next_sequence(self, target: bytes) -> int:
         sequence = self._sequences.get(target, 0)

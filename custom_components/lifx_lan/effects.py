@@ -1,0 +1,95 @@
+"""Firmware effects (move, morph, flame, sky) and waveforms, shared by the light and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from homeassistant.components.light import EFFECT_OFF
+from homeassistant.exceptions import ServiceValidationError
+
+from .const import DOMAIN
+from .coordinator import LifxCoordinator
+from .protocol import LifxDevice, LightHsbk
+from .protocol.messages import MultiZoneEffectType, TileEffectSkyType, TileEffectType
+from .themes import palette
+
+MULTIZONE_EFFECTS = ("move",)
+MATRIX_EFFECTS = ("morph", "flame", "sky_sunrise", "sky_sunset", "sky_clouds")
+SKY_TYPES = {
+    "sky_sunrise": TileEffectSkyType.SUNRISE,
+    "sky_sunset": TileEffectSkyType.SUNSET,
+    "sky_clouds": TileEffectSkyType.CLOUDS,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EffectOptions:
+    """Parameters of a firmware effect; None means the effect's own default."""
+
+    speed: float | None = None
+    duration: float = 0.0
+    reverse: bool = False
+    theme: str | None = None
+    cloud_saturation_min: int = 50
+    cloud_saturation_max: int = 180
+
+
+DEFAULT_SPEEDS = {"move": 3.0, "morph": 3.0, "flame": 4.0, "sky": 50.0}
+
+
+def effect_supported(coordinator: LifxCoordinator, name: str) -> bool:
+    """Whether the device can run the effect."""
+    caps = coordinator.capabilities
+    if name == EFFECT_OFF:
+        return caps.matrix or caps.multizone
+    if name in MATRIX_EFFECTS:
+        return caps.matrix
+    return name in MULTIZONE_EFFECTS and caps.multizone
+
+
+async def async_start_effect(
+    coordinator: LifxCoordinator, name: str, options: EffectOptions | None = None
+) -> None:
+    """Start (or, with EFFECT_OFF, stop) a firmware effect on the device."""
+    if not effect_supported(coordinator, name):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="effect_unsupported",
+            translation_placeholders={"effect": name, "device": coordinator.title},
+        )
+    options = options or EffectOptions()
+    caps = coordinator.capabilities
+    colors: Sequence[LightHsbk] = palette(options.theme) if options.theme else ()
+
+    async def command(device: LifxDevice) -> None:
+        if name == EFFECT_OFF:
+            if caps.matrix:
+                await device.set_tile_effect(TileEffectType.OFF)
+            else:
+                await device.set_multizone_effect(MultiZoneEffectType.OFF)
+        elif name == "move":
+            await device.set_multizone_effect(
+                MultiZoneEffectType.MOVE,
+                speed=options.speed or DEFAULT_SPEEDS["move"],
+                duration=options.duration,
+                reverse=options.reverse,
+            )
+        elif name in SKY_TYPES:
+            await device.set_tile_effect(
+                TileEffectType.SKY,
+                speed=options.speed or DEFAULT_SPEEDS["sky"],
+                duration=options.duration,
+                sky_type=SKY_TYPES[name],
+                cloud_saturation_min=options.cloud_saturation_min,
+                cloud_saturation_max=options.cloud_saturation_max,
+            )
+        else:
+            await device.set_tile_effect(
+                TileEffectType.MORPH if name == "morph" else TileEffectType.FLAME,
+                speed=options.speed or DEFAULT_SPEEDS[name],
+                duration=options.duration,
+                palette=colors,
+            )
+
+    await coordinator.async_command(command, effect=None if name == EFFECT_OFF else name)

@@ -1,0 +1,428 @@
+"""LIFX actions: set_state for lights, groups and areas; zones; waveforms; themes; effects."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.light import EFFECT_OFF
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.helpers.service import async_extract_referenced_entity_ids
+import voluptuous as vol
+
+from .const import DOMAIN
+from .coordinator import LifxCoordinator
+from .effects import EffectOptions, async_start_effect
+from .protocol import (
+    LifxDevice,
+    LifxError,
+    LightHsbk,
+    degrees_to_hue,
+    fraction_to_level,
+)
+from .protocol.messages import LightWaveform
+from .themes import THEMES, for_bulbs, for_tile, gradient, palette
+
+SERVICE_SET_STATE = "set_state"
+SERVICE_SET_ZONES = "set_zones"
+SERVICE_PULSE = "pulse"
+SERVICE_BREATHE = "breathe"
+SERVICE_PAINT_THEME = "paint_theme"
+SERVICE_EFFECT_MOVE = "effect_move"
+SERVICE_EFFECT_MORPH = "effect_morph"
+SERVICE_EFFECT_FLAME = "effect_flame"
+SERVICE_EFFECT_SKY = "effect_sky"
+SERVICE_EFFECT_STOP = "effect_stop"
+
+TARGET = cv.make_entity_service_schema
+COLOR_FIELDS: dict[vol.Marker, Any] = {
+    vol.Optional("hs_color"): vol.All(
+        vol.Coerce(tuple), vol.ExactSequence((vol.Coerce(float),) * 2)
+    ),
+    vol.Optional("brightness_pct"): vol.Coerce(float),
+    vol.Optional("kelvin"): vol.Coerce(int),
+}
+DIRECTIONS = ["left", "right"]
+SKY_TYPES = ["sunrise", "sunset", "clouds"]
+TRANSITION: dict[vol.Marker, Any] = {vol.Optional("transition", default=0): vol.Coerce(float)}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One LIFX device an action reaches, and which part of it (a Ceiling's up/downlight)."""
+
+    coordinator: LifxCoordinator
+    part: str
+
+
+def _range(field: str, value: float | None, low: float, high: float) -> None:
+    """Out-of-range fields are the caller's mistake: say which and what is allowed."""
+    if value is not None and not low <= value <= high:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="out_of_range",
+            translation_placeholders={
+                "field": field,
+                "value": f"{value:g}",
+                "min": f"{low:g}",
+                "max": f"{high:g}",
+            },
+        )
+
+
+def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
+    """Every LIFX light the call names: directly, through areas and devices, or in groups."""
+    selected = async_extract_referenced_entity_ids(hass, call, expand_group=True)
+    pending = list(selected.referenced | selected.indirectly_referenced)
+    registry = er.async_get(hass)
+    seen: set[str] = set()
+    found: dict[tuple[str, str], Target] = {}
+    while pending:
+        entity_id = pending.pop()
+        if entity_id in seen:
+            continue
+        seen.add(entity_id)
+        entry = registry.async_get(entity_id)
+        if entry is not None and entry.platform == DOMAIN and entry.domain == "light":
+            config_entry = hass.config_entries.async_get_entry(entry.config_entry_id or "")
+            if config_entry is None or not hasattr(config_entry, "runtime_data"):
+                continue
+            coordinator: LifxCoordinator = config_entry.runtime_data
+            part = entry.unique_id.rsplit("_", 1)[-1]
+            found[(coordinator.serial, part)] = Target(coordinator, part)
+            continue
+        state = hass.states.get(entity_id)
+        if state is not None and isinstance(members := state.attributes.get(ATTR_ENTITY_ID), list | tuple):
+            # A light group (or an old-style group): act on its members.
+            pending.extend(members)
+    if not found:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_lifx_targets")
+    return list(found.values())
+
+
+def _color_from(data: dict[str, Any], base: LightHsbk, kelvin_range: tuple[int, int]) -> LightHsbk:
+    hue, saturation, brightness, kelvin = base
+    if (hs := data.get("hs_color")) is not None:
+        _range("hs_color hue", hs[0], 0, 360)
+        _range("hs_color saturation", hs[1], 0, 100)
+        hue, saturation = degrees_to_hue(hs[0]), fraction_to_level(hs[1] / 100)
+    if (pct := data.get("brightness_pct")) is not None:
+        _range("brightness_pct", pct, 0, 100)
+        brightness = fraction_to_level(pct / 100)
+    if (value := data.get("kelvin")) is not None:
+        _range("kelvin", value, 1500, 9000)
+        kelvin = max(kelvin_range[0], min(kelvin_range[1], value))
+        if data.get("hs_color") is None:
+            saturation = 0
+    return LightHsbk(hue, saturation, brightness, kelvin)
+
+
+async def _run_all(targets: Sequence[Target], action: Callable[[Target], Awaitable[None]]) -> None:
+    """Run on every device at once (their packets leave together); report every failure."""
+    results = await asyncio.gather(*(action(t) for t in targets), return_exceptions=True)
+    failed = [(t, r) for t, r in zip(targets, results, strict=True) if isinstance(r, BaseException)]
+    for _, error in failed:
+        if isinstance(error, ServiceValidationError):
+            raise error
+    if failed:
+        names = ", ".join(t.coordinator.title for t, _ in failed)
+        first = failed[0][1]
+        if not isinstance(first, LifxError | HomeAssistantError):
+            raise first
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="action_failed",
+            translation_placeholders={"devices": names, "error": str(first)},
+        ) from first
+
+
+def _kelvin_range(coordinator: LifxCoordinator) -> tuple[int, int]:
+    return coordinator.capabilities.temperature_range or (1500, 9000)
+
+
+async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
+    data = call.data
+    duration = data["transition"]
+    _range("transition", duration, 0, 3600)
+    targets = _targets(hass, call)
+    power: bool | None = data.get("power")
+    has_color = any(k in data for k in ("hs_color", "brightness_pct", "kelvin"))
+
+    async def action(target: Target) -> None:
+        coordinator = target.coordinator
+        base = coordinator.data.color or LightHsbk(0, 0, 65535, 3500)
+        color = _color_from(data, base, _kelvin_range(coordinator)) if has_color else None
+        was_on = coordinator.data.power
+
+        async def command(device: LifxDevice) -> None:
+            if color is not None:
+                await device.set_color(color, duration if was_on else 0)
+            if power is not None and power != was_on:
+                await device.set_power(power, duration)
+            elif power is None and color is not None and not was_on:
+                await device.set_power(True, duration)
+
+        changes: dict[str, Any] = {}
+        if color is not None:
+            changes["color"] = color
+            changes["power"] = True if power is None else power
+        elif power is not None:
+            changes["power"] = power
+        await coordinator.async_command(command, transition=duration, **changes)
+
+    _validate_colors(data)
+    await _run_all(targets, action)
+
+
+def _validate_colors(data: dict[str, Any]) -> None:
+    """Check colour fields up front, so no device changes when one field is wrong."""
+    _color_from(data, LightHsbk(0, 0, 0, 3500), (1500, 9000))
+
+
+async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
+    data = call.data
+    targets = _targets(hass, call)
+    start: int = data["start"]
+    _range("start", start, 0, 65535)
+    _validate_colors(data)
+    for target in targets:
+        if not target.coordinator.capabilities.multizone:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="not_multizone",
+                translation_placeholders={"device": target.coordinator.title},
+            )
+
+    async def action(target: Target) -> None:
+        coordinator = target.coordinator
+        zones = list(coordinator.data.zones)
+        end = min(data.get("end", len(zones) - 1), len(zones) - 1)
+        if start > end:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="zone_range",
+                translation_placeholders={"start": str(start), "end": str(end)},
+            )
+        if colors := data.get("colors"):
+            painted = [
+                _color_from(c, zones[min(start + i, len(zones) - 1)], _kelvin_range(coordinator))
+                for i, c in enumerate(colors)
+            ][: end - start + 1]
+        else:
+            painted = [
+                _color_from(data, zones[i], _kelvin_range(coordinator))
+                for i in range(start, end + 1)
+            ]
+        new_zones = zones[:start] + painted + zones[start + len(painted) :]
+
+        async def command(device: LifxDevice) -> None:
+            await device.set_zones(painted, start=start, duration=data["transition"])
+
+        await coordinator.async_command(
+            command, transition=data["transition"], zones=tuple(new_zones)
+        )
+
+    await _run_all(targets, action)
+
+
+def _waveform_handler(
+    waveform: LightWaveform,
+) -> Callable[[HomeAssistant, ServiceCall], Awaitable[None]]:
+    async def handler(hass: HomeAssistant, call: ServiceCall) -> None:
+        data = call.data
+        _range("period", data["period"], 0.02, 3600)
+        _range("cycles", data["cycles"], 0.1, 100000)
+        _range("skew_ratio", data["skew_ratio"], 0, 1)
+        _validate_colors(data)
+        targets = _targets(hass, call)
+
+        async def action(target: Target) -> None:
+            coordinator = target.coordinator
+            base = coordinator.data.color or LightHsbk(0, 0, 65535, 3500)
+            color = _color_from(data, base, _kelvin_range(coordinator))
+            was_on = coordinator.data.power
+
+            async def command(device: LifxDevice) -> None:
+                if data["power_on"] and not was_on:
+                    await device.set_power(True)
+                await device.set_waveform(
+                    color,
+                    waveform=waveform,
+                    period=data["period"],
+                    cycles=data["cycles"],
+                    skew_ratio=data["skew_ratio"],
+                    transient=data["transient"],
+                    # Only the components asked for change; the rest keep the bulb's.
+                    set_hue="hs_color" in data,
+                    set_saturation="hs_color" in data or "kelvin" in data,
+                    set_brightness="brightness_pct" in data,
+                    set_kelvin="kelvin" in data,
+                )
+
+            await coordinator.async_command(command)
+
+        await _run_all(targets, action)
+
+    return handler
+
+
+async def async_paint_theme(targets: Sequence[Target], theme: str, duration: float) -> None:
+    """Spread a palette: one swatch per bulb, a gradient over zones, a diagonal on tiles."""
+    colors = palette(theme)
+    bulbs = for_bulbs(colors, len(targets))
+
+    async def action(target: Target, bulb_color: LightHsbk) -> None:
+        coordinator = target.coordinator
+        caps = coordinator.capabilities
+        data = coordinator.data
+        chain = coordinator.chain
+        zones = gradient(colors, len(data.zones)) if caps.multizone and data.zones else []
+        tiles = [for_tile(colors, t.width, t.height) for t in chain] if caps.matrix else []
+
+        async def command(device: LifxDevice) -> None:
+            if zones:
+                await device.set_zones(zones, duration=duration)
+            elif tiles:
+                for tile, frame in zip(chain, tiles, strict=True):
+                    await device.set_tile_colors(tile, frame, duration=duration)
+            else:
+                await device.set_color(bulb_color, duration)
+            if not data.power:
+                await device.set_power(True, duration)
+
+        changes: dict[str, Any] = {"power": True}
+        if zones:
+            changes["zones"] = tuple(zones)
+        elif tiles:
+            changes["tiles"] = tuple(tuple(t) for t in tiles)
+        else:
+            changes["color"] = bulb_color
+        coordinator.theme = theme
+        await coordinator.async_command(command, transition=duration, **changes)
+
+    await _run_all(targets, lambda t: action(t, bulbs[targets.index(t)]))
+
+
+async def _paint_theme(hass: HomeAssistant, call: ServiceCall) -> None:
+    _range("transition", call.data["transition"], 0, 3600)
+    await async_paint_theme(_targets(hass, call), call.data["theme"], call.data["transition"])
+
+
+def _effect_handler(name: str | None) -> Callable[[HomeAssistant, ServiceCall], Awaitable[None]]:
+    async def handler(hass: HomeAssistant, call: ServiceCall) -> None:
+        data = call.data
+        effect = name or f"sky_{data['sky_type']}"
+        if "speed" in data:
+            _range("speed", data["speed"], 0.1, 3600)
+        _range("duration", data.get("duration", 0), 0, 86400 * 365)
+        _range("cloud_saturation_min", data.get("cloud_saturation_min", 50), 0, 255)
+        _range("cloud_saturation_max", data.get("cloud_saturation_max", 180), 0, 255)
+        options = EffectOptions(
+            speed=data.get("speed"),
+            duration=data.get("duration", 0),
+            reverse=data.get("direction") == "left",
+            theme=data.get("theme"),
+            cloud_saturation_min=data.get("cloud_saturation_min", 50),
+            cloud_saturation_max=data.get("cloud_saturation_max", 180),
+        )
+        targets = [t for t in _targets(hass, call) if t.part == "light"]
+
+        async def action(target: Target) -> None:
+            await async_start_effect(target.coordinator, effect, options)
+            if (
+                data.get("power_on", True)
+                and effect != EFFECT_OFF
+                and not target.coordinator.data.power
+            ):
+                await target.coordinator.async_command(
+                    lambda device: device.set_power(True), power=True
+                )
+
+        await _run_all(targets, action)
+
+    return handler
+
+
+EFFECT_COMMON: dict[vol.Marker, Any] = {
+    vol.Optional("speed"): vol.Coerce(float),
+    vol.Optional("duration", default=0): vol.Coerce(float),
+    vol.Optional("power_on", default=True): cv.boolean,
+}
+WAVEFORM_SCHEMA = TARGET(
+    {
+        **COLOR_FIELDS,
+        vol.Optional("period", default=1.0): vol.Coerce(float),
+        vol.Optional("cycles", default=1.0): vol.Coerce(float),
+        vol.Optional("skew_ratio", default=0.5): vol.Coerce(float),
+        vol.Optional("transient", default=True): cv.boolean,
+        vol.Optional("power_on", default=True): cv.boolean,
+    }
+)
+
+type Handler = Callable[[HomeAssistant, ServiceCall], Awaitable[None]]
+
+SERVICES: dict[str, tuple[Handler, Any]] = {
+    SERVICE_SET_STATE: (
+        _set_state,
+        TARGET({**COLOR_FIELDS, **TRANSITION, vol.Optional("power"): cv.boolean}),
+    ),
+    SERVICE_SET_ZONES: (
+        _set_zones,
+        TARGET(
+            {
+                **COLOR_FIELDS,
+                **TRANSITION,
+                vol.Optional("start", default=0): vol.Coerce(int),
+                vol.Optional("end"): vol.Coerce(int),
+                vol.Optional("colors"): [vol.Schema(COLOR_FIELDS)],
+            }
+        ),
+    ),
+    SERVICE_PULSE: (_waveform_handler(LightWaveform.PULSE), WAVEFORM_SCHEMA),
+    SERVICE_BREATHE: (_waveform_handler(LightWaveform.SINE), WAVEFORM_SCHEMA),
+    SERVICE_PAINT_THEME: (
+        _paint_theme,
+        TARGET({vol.Required("theme"): vol.In(list(THEMES)), **TRANSITION}),
+    ),
+    SERVICE_EFFECT_MOVE: (
+        _effect_handler("move"),
+        TARGET(
+            {**EFFECT_COMMON, vol.Optional("direction", default="right"): vol.In(["left", "right"])}
+        ),
+    ),
+    SERVICE_EFFECT_MORPH: (
+        _effect_handler("morph"),
+        TARGET({**EFFECT_COMMON, vol.Optional("theme"): vol.In(list(THEMES))}),
+    ),
+    SERVICE_EFFECT_FLAME: (_effect_handler("flame"), TARGET(EFFECT_COMMON)),
+    SERVICE_EFFECT_SKY: (
+        _effect_handler(None),
+        TARGET(
+            {
+                **EFFECT_COMMON,
+                vol.Optional("sky_type", default="sunrise"): vol.In(
+                    ["sunrise", "sunset", "clouds"]
+                ),
+                vol.Optional("cloud_saturation_min", default=50): vol.Coerce(int),
+                vol.Optional("cloud_saturation_max", default=180): vol.Coerce(int),
+            }
+        ),
+    ),
+    SERVICE_EFFECT_STOP: (_effect_handler(EFFECT_OFF), TARGET({})),
+}
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register every LIFX action once, for all entries."""
+    for name, (handler, schema) in SERVICES.items():
+
+        async def service(call: ServiceCall, handler: Any = handler) -> None:
+            await handler(hass, call)
+
+        hass.services.async_register(DOMAIN, name, service, schema=schema)
