@@ -15,7 +15,7 @@ from syrupy.filters import props
 from tests.integration.conftest import AddDevice
 
 # Values that differ run to run: the fake's random port and measured round trips.
-VOLATILE = props("port", "rtt_median_ms", "created_at", "modified_at", "entry_id")
+VOLATILE = props("port", "rtt_median_ms", "rtt_ms", "created_at", "modified_at", "entry_id")
 
 
 async def test_entry_diagnostics(
