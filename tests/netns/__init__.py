@@ -1,0 +1,1 @@
+"""Loss on a real veth link between two network namespaces that the tests create."""
