@@ -46,6 +46,7 @@ class LifxButtonEntityDescription(ButtonEntityDescription):
 BUTTONS = (
     LifxButtonEntityDescription(
         key="identify",
+        translation_key="identify",
         device_class=ButtonDeviceClass.IDENTIFY,
         entity_category=EntityCategory.CONFIG,
         press_fn=_identify,
@@ -53,6 +54,7 @@ BUTTONS = (
     ),
     LifxButtonEntityDescription(
         key="restart",
+        translation_key="restart",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda device: device.reboot(),

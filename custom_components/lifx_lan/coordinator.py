@@ -12,6 +12,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import (
@@ -165,6 +166,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
                 translation_key="communication_error",
                 translation_placeholders={"serial": self.serial, "error": str(err)},
             ) from err
+        ir.async_delete_issue(self.hass, DOMAIN, f"wrong_device_{self.serial}")
         caps = self.identity.capabilities
         try:
             self.group = (await self.device.get_group()).label or None
@@ -201,6 +203,21 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             return
         serials = {device.serial for device in answering}
         if serials and self.serial not in serials:
+            # A repair tells the user what happened even if they never open the entry.
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"wrong_device_{self.serial}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key="wrong_device",
+                translation_placeholders={
+                    "host": address.host,
+                    "expected": self.serial,
+                    "found": ", ".join(sorted(serials)),
+                    "title": self.config_entry.title,
+                },
+            )
             raise ConfigEntryError(
                 translation_domain=DOMAIN,
                 translation_key="wrong_device",

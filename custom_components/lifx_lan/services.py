@@ -97,7 +97,9 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
             found[(coordinator.serial, part)] = Target(coordinator, part)
             continue
         state = hass.states.get(entity_id)
-        if state is not None and isinstance(members := state.attributes.get(ATTR_ENTITY_ID), list | tuple):
+        if state is not None and isinstance(
+            members := state.attributes.get(ATTR_ENTITY_ID), list | tuple
+        ):
             # A light group (or an old-style group): act on its members.
             pending.extend(members)
     if not found:

@@ -8,8 +8,10 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 import pytest
 
+from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.network import LifxNetwork
 from tests.fake_lifx import FakeFleet
 from tests.integration.conftest import AddDevice, advance
@@ -62,6 +64,16 @@ async def test_another_device_at_the_address_is_a_config_error(
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert entry.reason is not None
     assert "d073d50000ff" in entry.reason
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "wrong_device_d073d5000001")
+    assert issue is not None
+    assert issue.translation_placeholders["found"] == "d073d50000ff"
+    # The bulb is found again at its address: the repair goes away.
+    fleet.add("color_bulb", "d073d5000001")
+    setup = hass.async_create_task(hass.config_entries.async_reload(entry.entry_id))
+    await advance(hass, freezer, 7)
+    await setup
+    assert entry.state is ConfigEntryState.LOADED
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "wrong_device_d073d5000001") is None
 
 
 async def test_poll_marks_unavailable_and_back(
