@@ -13,7 +13,7 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import LifxConfigEntry, LifxCoordinator, LifxData
+from .coordinator import LifxConfigEntry, LifxData
 from .entity import LifxEntity
 from .protocol import Capabilities
 
@@ -58,13 +58,6 @@ class LifxBinarySensor(LifxEntity, BinarySensorEntity):
     """A LIFX binary sensor."""
 
     entity_description: LifxBinarySensorEntityDescription
-
-    def __init__(
-        self, coordinator: LifxCoordinator, description: LifxBinarySensorEntityDescription
-    ) -> None:
-        """Bind the description to the device."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
 
     @property
     def is_on(self) -> bool:

@@ -14,7 +14,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import LifxConfigEntry, LifxCoordinator
+from .coordinator import LifxConfigEntry
 from .entity import LifxEntity
 from .helpers import lifx_exception_handler
 from .protocol import Capabilities, LifxDevice, LightHsbk
@@ -81,13 +81,6 @@ class LifxButton(LifxEntity, ButtonEntity):
     """A LIFX button."""
 
     entity_description: LifxButtonEntityDescription
-
-    def __init__(
-        self, coordinator: LifxCoordinator, description: LifxButtonEntityDescription
-    ) -> None:
-        """Bind the description to the device."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
 
     @lifx_exception_handler
     async def async_press(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
@@ -26,9 +27,15 @@ class LifxEntity(CoordinatorEntity[LifxCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: LifxCoordinator, key: str) -> None:
-        """Attach to the device's coordinator; unique id is serial_key."""
+    def __init__(self, coordinator: LifxCoordinator, key: str | EntityDescription) -> None:
+        """Attach to the device's coordinator; unique id is serial_key.
+
+        Given an entity description, the entity takes it and its key.
+        """
         super().__init__(coordinator)
+        if isinstance(key, EntityDescription):
+            self.entity_description = key
+            key = key.key
         identity = coordinator.identity
         assert identity is not None
         serial = coordinator.serial

@@ -46,11 +46,9 @@ async def async_setup_entry(
 class LifxInfraredSelect(LifxEntity, SelectEntity):
     """Infrared brightness of a night-vision bulb."""
 
-    entity_description = INFRARED
-
     def __init__(self, coordinator: LifxCoordinator) -> None:
         """Bind to the device."""
-        super().__init__(coordinator, INFRARED.key)
+        super().__init__(coordinator, INFRARED)
 
     @property
     def current_option(self) -> str | None:
@@ -81,11 +79,9 @@ THEME = SelectEntityDescription(
 class LifxThemeSelect(LifxEntity, SelectEntity):
     """Paint a theme on this light; shows the last theme painted through Home Assistant."""
 
-    entity_description = THEME
-
     def __init__(self, coordinator: LifxCoordinator) -> None:
         """Bind to the device."""
-        super().__init__(coordinator, THEME.key)
+        super().__init__(coordinator, THEME)
 
     @property
     def current_option(self) -> str | None:

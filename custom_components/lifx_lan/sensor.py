@@ -148,8 +148,7 @@ class LifxSensor(LifxEntity, SensorEntity):
         self, coordinator: LifxCoordinator, description: LifxSensorEntityDescription
     ) -> None:
         """Bind the description to the device; old firmware reports RSSI in dB."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
+        super().__init__(coordinator, description)
         identity = coordinator.identity
         assert identity is not None
         if description.key == "rssi" and identity.firmware < RSSI_DBM_FIRMWARE:

@@ -10,7 +10,7 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import LifxConfigEntry, LifxCoordinator, LifxData
+from .coordinator import LifxConfigEntry, LifxData
 from .entity import LifxEntity
 from .helpers import lifx_exception_handler
 from .protocol import LifxDevice
@@ -80,13 +80,6 @@ class LifxSwitch(LifxEntity, SwitchEntity):
     """A LIFX relay or HEV cycle."""
 
     entity_description: LifxSwitchEntityDescription
-
-    def __init__(
-        self, coordinator: LifxCoordinator, description: LifxSwitchEntityDescription
-    ) -> None:
-        """Bind the description to the device."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
 
     @property
     def is_on(self) -> bool:
