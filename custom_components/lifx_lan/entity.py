@@ -33,7 +33,8 @@ class LifxEntity(CoordinatorEntity[LifxCoordinator]):
         Given an entity description, the entity takes it and its key.
         """
         super().__init__(coordinator)
-        if isinstance(key, EntityDescription):
+        # Not isinstance(key, EntityDescription): HA's frozen-or-thawed descriptions fail it.
+        if not isinstance(key, str):
             self.entity_description = key
             key = key.key
         identity = coordinator.identity
