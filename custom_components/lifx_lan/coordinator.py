@@ -66,9 +66,6 @@ class LifxData:
     hev_last_result: int | None = None
     relays: tuple[bool, ...] = ()
     rssi: int | None = None
-    rtt_ms: float | None = None
-    loss_percent: float = 0.0
-    retransmissions: int = 0
     effect: str | None = None
 
 
@@ -108,6 +105,9 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             config_entry=entry,
             name=f"LIFX {entry.unique_id}",
             update_interval=timedelta(seconds=interval),
+            # Most polls find nothing changed; entities are only written when data differs,
+            # which is what keeps 200 devices cheap.
+            always_update=False,
         )
         self.network = network
         assert entry.unique_id is not None
@@ -335,16 +335,16 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             effect=None
             if values.get("effect") is None
             else effect_name(values["effect"], caps.matrix),
-            **self._link_quality(),
         )
         if self._hold and self.hass.loop.time() < self._hold_until:
             data = replace(data, **self._hold)
         return data
 
-    def _link_quality(self) -> dict[str, Any]:
+    def link_quality(self) -> dict[str, float | int | None]:
+        """Round trip (ms), loss (%) and retransmissions measured by the client."""
         link = self.device.client.links.get(self.serial)
         if link is None:
-            return {}
+            return {"rtt_ms": None, "loss_percent": None, "retransmissions": None}
         median = link.rtt_median
         return {
             "rtt_ms": None if median is None else round(median * 1000, 2),

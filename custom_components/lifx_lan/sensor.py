@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -29,6 +30,7 @@ from .protocol.messages import LightLastHevCycleResult
 
 # Read-only entities fed by the coordinator: no requests of their own.
 PARALLEL_UPDATES = 0
+SCAN_INTERVAL = timedelta(seconds=30)
 
 # Firmware before 2.77 reports signal in dB rather than dBm.
 RSSI_DBM_FIRMWARE = (2, 77)
@@ -47,8 +49,10 @@ HEV_RESULTS: dict[int, str] = {
 class LifxSensorEntityDescription(SensorEntityDescription):
     """How one sensor reads its value, and which devices have it."""
 
-    value_fn: Callable[[LifxData], StateType]
+    value_fn: Callable[[LifxData], StateType] = lambda data: None
     exists_fn: Callable[[DeviceIdentity], bool]
+    # Link-quality sensors read the client's live statistics instead of polled data.
+    link_key: str | None = None
 
 
 def _hev_result(data: LifxData) -> str | None:
@@ -79,7 +83,7 @@ SENSORS = (
         entity_registry_enabled_default=False,
         native_unit_of_measurement=UnitOfTime.MILLISECONDS,
         suggested_display_precision=1,
-        value_fn=lambda data: data.rtt_ms,
+        link_key="rtt_ms",
         exists_fn=lambda identity: True,
     ),
     LifxSensorEntityDescription(
@@ -90,7 +94,7 @@ SENSORS = (
         entity_registry_enabled_default=False,
         native_unit_of_measurement=PERCENTAGE,
         suggested_display_precision=1,
-        value_fn=lambda data: data.loss_percent,
+        link_key="loss_percent",
         exists_fn=lambda identity: True,
     ),
     LifxSensorEntityDescription(
@@ -99,7 +103,7 @@ SENSORS = (
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda data: data.retransmissions,
+        link_key="retransmissions",
         exists_fn=lambda identity: True,
     ),
     LifxSensorEntityDescription(
@@ -166,6 +170,20 @@ class LifxSensor(LifxEntity, SensorEntity):
         self.coordinator.rssi_wanted -= 1
 
     @property
+    def should_poll(self) -> bool:
+        """Link statistics are read from memory every SCAN_INTERVAL.
+
+        They change with every request, not with the device's state, so they are kept out
+        of the coordinator's data, which is then written only when the device changes.
+        """
+        return self.entity_description.link_key is not None
+
+    async def async_update(self) -> None:
+        """Nothing to fetch: the value is read from the client's statistics."""
+
+    @property
     def native_value(self) -> StateType:
         """The sensor's value."""
+        if (link_key := self.entity_description.link_key) is not None:
+            return self.coordinator.link_quality()[link_key]
         return self.entity_description.value_fn(self.coordinator.data)
