@@ -70,7 +70,7 @@ async def seed(config_dir: Path, username: str, password: str) -> None:
     await provider.data.async_save()
     credentials = await provider.async_get_or_create_credentials({"username": username})
     if credentials.is_new:
-        await hass.auth._store.async_create_user(  # noqa: SLF001 - no public owner API
+        await hass.auth._store.async_create_user(  # no public API makes an owner
             name=username,
             is_owner=True,
             is_active=True,
@@ -79,8 +79,8 @@ async def seed(config_dir: Path, username: str, password: str) -> None:
         )
     onboarding: Store[dict[str, list[str]]] = Store(hass, 4, "onboarding", private=True)
     await onboarding.async_save({"done": list(STEPS)})
-    await hass.auth._store._store.async_save(  # noqa: SLF001 - flush before exit
-        hass.auth._store._data_to_save()  # noqa: SLF001
+    await hass.auth._store._store.async_save(  # flush before exit
+        hass.auth._store._data_to_save()
     )
     await hass.async_stop(force=True)
 
