@@ -10,6 +10,7 @@ from homeassistant.config_entries import (
     SOURCE_IGNORE,
     SOURCE_RECONFIGURE,
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
@@ -180,9 +181,9 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         # The pick form offers ignored devices, and Home Assistant lets only SOURCE_USER
         # replace an ignored entry: the other devices of the same pick may too.
         if existing is None or existing.source != SOURCE_IGNORE:
-            self._abort_if_unique_id_configured(
-                updates={CONF_HOST: device.host, CONF_PORT: device.port}
-            )
+            if existing is not None:
+                self._async_update_address(existing, device.host, device.port)
+            self._abort_if_unique_id_configured()
         try:
             title = await self._async_describe(device)
         except LifxError:
@@ -328,9 +329,21 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         # no reason to abort with anything but wrong_device.
         await self.async_set_unique_id(match.serial, raise_on_progress=False)
         self._abort_if_unique_id_mismatch(reason="wrong_device")
-        return self.async_update_reload_and_abort(
-            entry, data_updates={CONF_HOST: host, CONF_PORT: port}
+        self._async_update_address(entry, host, port)
+        return self.async_abort(reason="reconfigure_successful")
+
+    @callback
+    def _async_update_address(self, entry: ConfigEntry, host: str, port: int) -> None:
+        """Store a device's new address.
+
+        A loaded entry's coordinator follows it through its update listener, without a
+        reload; an entry that could not set up is given another try at the new address.
+        """
+        changed = self.hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_HOST: host, CONF_PORT: port}
         )
+        if changed and entry.state is not ConfigEntryState.LOADED:
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 def _format_host(data: Any) -> str:

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.light import EFFECT_OFF
-from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, entity_registry as er
-from homeassistant.helpers.service import async_extract_referenced_entity_ids
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
 import voluptuous as vol
 
 from .const import DOMAIN
@@ -75,13 +78,42 @@ def _range(field: str, value: float | None, low: float, high: float) -> None:
         )
 
 
+def _referenced_entities(hass: HomeAssistant, data: dict[str, Any]) -> set[str]:
+    """Entity ids named by a target: directly, through devices, or through areas.
+
+    Resolved from the registries here because Home Assistant's own helper for this moved
+    and changed its signature between the versions this integration supports.
+    """
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
+
+    def as_set(key: str) -> set[str]:
+        value = data.get(key)
+        if value is None:
+            return set()
+        return {value} if isinstance(value, str) else set(value)
+
+    found = as_set(ATTR_ENTITY_ID)
+    for device_id in as_set(ATTR_DEVICE_ID):
+        found.update(e.entity_id for e in er.async_entries_for_device(entities, device_id))
+    for area_id in as_set(ATTR_AREA_ID):
+        found.update(e.entity_id for e in er.async_entries_for_area(entities, area_id))
+        for device in dr.async_entries_for_area(devices, area_id):
+            # A device's entities are in its area unless they were given one of their own.
+            found.update(
+                e.entity_id
+                for e in er.async_entries_for_device(entities, device.id)
+                if e.area_id is None
+            )
+    return found
+
+
 def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
     """Every LIFX light the call names: directly, through areas and devices, or in groups."""
-    selected = async_extract_referenced_entity_ids(hass, call, expand_group=True)
-    pending = list(selected.referenced | selected.indirectly_referenced)
+    pending = list(_referenced_entities(hass, dict(call.data)))
     registry = er.async_get(hass)
     seen: set[str] = set()
-    found: dict[tuple[str, str], Target] = {}
+    found: dict[str, Target] = {}
     while pending:
         entity_id = pending.pop()
         if entity_id in seen:
@@ -92,9 +124,9 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
             config_entry = hass.config_entries.async_get_entry(entry.config_entry_id or "")
             if config_entry is None or not hasattr(config_entry, "runtime_data"):
                 continue
+            # Actions work on whole devices: a Ceiling's uplight names its Ceiling.
             coordinator: LifxCoordinator = config_entry.runtime_data
-            part = entry.unique_id.rsplit("_", 1)[-1]
-            found[(coordinator.serial, part)] = Target(coordinator, part)
+            found[coordinator.serial] = Target(coordinator, "light")
             continue
         state = hass.states.get(entity_id)
         if state is not None and isinstance(
@@ -332,7 +364,7 @@ def _effect_handler(name: str | None) -> Callable[[HomeAssistant, ServiceCall], 
             cloud_saturation_min=data.get("cloud_saturation_min", 50),
             cloud_saturation_max=data.get("cloud_saturation_max", 180),
         )
-        targets = [t for t in _targets(hass, call) if t.part == "light"]
+        targets = _targets(hass, call)
 
         async def action(target: Target) -> None:
             await async_start_effect(target.coordinator, effect, options)
