@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+import contextlib
+import sys
 
 import pytest
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -10,6 +13,43 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.lifx_lan.protocol import LifxClient, RetrySchedule
 from tests.fake_lifx import FakeFleet
+
+# Event loops made by pytest_runtest_setup, closed again after their test
+_LOOPS_MADE: list[asyncio.AbstractEventLoop] = []
+# From Python 3.14 asyncio.get_event_loop() raises when no loop is set
+_NO_IMPLICIT_LOOP: bool = sys.version_info >= (3, 14)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Give every test a current event loop before its fixtures run (Python 3.14+).
+
+    pytest-homeassistant-custom-component's autouse enable_event_loop_debug calls
+    asyncio.get_event_loop(), which from Python 3.14 raises instead of making a loop when
+    none is set, and pytest-asyncio leaves none set between tests.
+    """
+    if not _NO_IMPLICIT_LOOP:
+        return
+    try:
+        asyncio.get_event_loop()
+    except RuntimeError:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        _LOOPS_MADE.append(loop)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Close the loops pytest_runtest_setup made."""
+    while _LOOPS_MADE:
+        loop = _LOOPS_MADE.pop()
+        # A closed loop left current would be handed to the next test
+        with contextlib.suppress(RuntimeError):
+            if asyncio.get_event_loop() is loop:
+                asyncio.set_event_loop(None)
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+
 
 # Short gaps keep retry tests quick; the schedule's shape is what they prove.
 FAST_SCHEDULE = RetrySchedule(gaps=(0.02, 0.03, 0.05), deadline=1.0)

@@ -1,0 +1,1 @@
+"""End-to-end tests: real Home Assistant, emulated devices, headless Chromium."""
