@@ -82,6 +82,6 @@ async def test_device_info(
     device = device_registry.async_get_device(identifiers={("lifx_lan", SERIALS[kind])})
     assert device is not None
     assert device == snapshot(
-        exclude=lambda prop, path: prop in ("config_entries", "primary_config_entry")
+        exclude=props("config_entries", "primary_config_entry", "is_new", "object_id_base")
     )
     assert device.config_entries == {entry.entry_id}
