@@ -33,6 +33,10 @@ from .protocol import (
 )
 
 NETWORK_KEY: HassKey[LifxNetwork] = HassKey(f"{DOMAIN}_network")
+# One socket serves every device; each coordinator already paces its own device, so the
+# shared limit only guards against runaway bursts. It is above the library's default of 30
+# so that one action to a group of 50+ devices still leaves in a single burst.
+SHARED_INFLIGHT = 256
 
 
 class LifxNetwork:
@@ -55,7 +59,7 @@ class LifxNetwork:
         """Take a reference to the shared client, opening its socket if needed."""
         self._users += 1
         if self.client is None:
-            client = LifxClient()
+            client = LifxClient(inflight=SHARED_INFLIGHT)
             try:
                 await client.open()
             except LifxError:
