@@ -1,0 +1,1 @@
+"""Helpers of scripts/bench: the client workers, the fake receiver and the Home Assistant case."""
