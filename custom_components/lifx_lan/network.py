@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -50,23 +51,28 @@ class LifxNetwork:
         self._entries = 0
         self._cancel_scan: Callable[[], None] | None = None
         self._cancel_stop_listener: Callable[[], None] | None = None
+        self._open_lock = asyncio.Lock()
         # Tests and unusual networks point discovery elsewhere.
         self.discovery_port = DISCOVERY_PORT
         self.extra_targets: list[str] = list(DISCOVERY_EXTRA_TARGETS)
         self.use_interface_broadcasts = True
 
     async def async_acquire(self) -> LifxClient:
-        """Take a reference to the shared client, opening its socket if needed."""
+        """Take a reference to the shared client, opening its socket if needed.
+
+        Entries set up together all wait on one opening, so they share one socket.
+        """
         self._users += 1
-        if self.client is None:
-            client = LifxClient(inflight=SHARED_INFLIGHT)
-            try:
-                await client.open()
-            except LifxError:
-                self._users -= 1
-                raise
-            self.client = client
-        return self.client
+        async with self._open_lock:
+            if self.client is None:
+                client = LifxClient(inflight=SHARED_INFLIGHT)
+                try:
+                    await client.open()
+                except LifxError:
+                    self._users -= 1
+                    raise
+                self.client = client
+            return self.client
 
     async def async_release(self) -> None:
         """Drop a reference; the last one closes the socket."""

@@ -112,3 +112,20 @@ async def test_switch_has_no_light(hass: HomeAssistant, add_device: AddDevice, k
     await add_device(kind)
     assert hass.states.get("light.switch") is None
     assert hass.states.get("switch.switch_relay_1") is not None
+
+
+async def test_entries_set_up_together_share_one_socket(
+    hass: HomeAssistant, add_device: AddDevice, network: LifxNetwork
+) -> None:
+    entries = [
+        (await add_device("color_bulb", serial=f"d073d5bb00{i:02x}", setup=False))[0]
+        for i in range(10)
+    ]
+    await asyncio.gather(*(hass.config_entries.async_setup(e.entry_id) for e in entries))
+    await hass.async_block_till_done()
+    clients = {entry.runtime_data.device.client for entry in entries}
+    assert clients == {network.client}
+    for entry in entries:
+        await hass.config_entries.async_unload(entry.entry_id)
+    assert network.client is None
+    assert not next(iter(clients)).is_open
