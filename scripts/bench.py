@@ -230,7 +230,7 @@ def render(
         f"- Machine: {info['machine']}; load average {load_start[0]:.2f} at the start, "
         f"{load_end[0]:.2f} at the end (other work on the machine shows up as noise).",
         f"- Python {info['python'].split()[0]} for every client; asyncio's default event loop.",
-        f"- Clients: ours ({info['git']}), "
+        f"- Clients: ours ({versions.get('ours')}; {info['git']}), "
         + (f"candidate (sha256 {info['candidate']}), " if info["candidate"] else "")
         + ", ".join(f"{c} {versions.get(c)}" for c in clients if c not in ("ours", "candidate"))
         + ".",

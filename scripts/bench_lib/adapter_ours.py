@@ -1,14 +1,16 @@
 """lifx_lan's embedded client behind the bench's Adapter, used as the integration uses it.
 
 Runs in Home Assistant's venv (importing custom_components.lifx_lan loads the
-integration package, which imports Home Assistant), with the defaults the
-integration runs with: one shared LifxClient, LifxDevice per device, the default
-retry schedule (5 s deadline).
+integration package, which imports Home Assistant), configured as the integration
+configures it: one shared LifxClient (with the integration's inflight limit when
+network.py sets one, else the library's default), a LifxDevice per device, the
+default retry schedule (5 s deadline).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+import importlib
 from typing import override
 
 from custom_components.lifx_lan.protocol import (
@@ -60,11 +62,17 @@ class OursAdapter(Adapter):
     name = "ours"
 
     def __init__(self) -> None:
-        self.client = LifxClient()
+        # Read at run time: the integration may or may not override the library default
+        network = importlib.import_module("custom_components.lifx_lan.network")
+        inflight = getattr(network, "SHARED_INFLIGHT", None)
+        self.client = LifxClient() if inflight is None else LifxClient(inflight=inflight)
+        self._inflight = (
+            "library default" if inflight is None else f"{inflight}, as the integration"
+        )
 
     @override
     def version(self) -> str:
-        return "working tree"
+        return f"working tree, inflight limit {self._inflight}"
 
     @override
     async def start(self) -> None:

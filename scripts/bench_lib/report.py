@@ -270,9 +270,9 @@ WHY: dict[str, str] = {
     "throughput": (
         "Loopback throughput is set by the one emulator process, which shares two cores "
         "with the client and the rest of the machine: each client millisecond of CPU is "
-        "one the emulator may not get, so the cheapest client gets the most through. Ours "
-        "also caps the requests in flight at its inflight limit (30 by default), below the "
-        "50 devices polled at once, so 20 polls always wait for a slot."
+        "one the emulator may not get, so the cheapest client gets the most through. With "
+        "an inflight limit below the number of devices polled at once (the library's "
+        "default is 30, for 50 devices), polls also wait for a slot."
     ),
     "latency": (
         "The client's own work is on both ends of every round trip; at a few hundred "
