@@ -497,7 +497,14 @@ class LifxClient:
         pending.first_sent = now
         pending.deadline = now + schedule.deadline
         self._pending[key] = pending
-        # First transmissions wait for the end of this loop iteration and then go out back
+        if not ack:
+            # A query goes out at once: nothing is gained by holding it back.
+            try:
+                self._transmit(pending, now, transport)
+            except LifxError as err:
+                self._finish(pending, err)
+            return pending.future
+        # Acknowledged commands wait for the end of this loop iteration and then go out back
         # to back: commands that many entities issue together (a group, a scene) reach
         # their devices together instead of one after another.
         self._outbox.append(pending)
