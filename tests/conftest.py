@@ -10,7 +10,7 @@ import sys
 import pytest
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
-from syrupy.filters import props
+from syrupy.filters import paths, props
 
 from custom_components.lifx_lan.protocol import LifxClient, RetrySchedule
 from tests.fake_lifx import FakeFleet
@@ -82,8 +82,15 @@ async def client() -> AsyncIterator[LifxClient]:
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots in Home Assistant's format (stable ids and timestamps left out)."""
     # Registry fields that newer Home Assistant adds or drops (object_id_base from 2026.2,
-    # is_new before it) say nothing about this integration; leaving them out lets one
-    # snapshot set serve the pinned and the newest Home Assistant.
+    # is_new before it; suggested_object_id on entities and suggested_area on devices
+    # differ between 2025.4 and 2026.x) say nothing about this integration; leaving them
+    # out lets one snapshot set serve the pinned and the newest Home Assistant. The area a
+    # device lands in is still in the snapshot, as area_id. From 2026.x Home Assistant also
+    # copies a sensor's suggested display precision into its registry options.
+    version_specific = props("object_id_base", "is_new", "suggested_object_id", "suggested_area")
+    sensor_options = paths("options.sensor")
     return snapshot.use_extension(HomeAssistantSnapshotExtension).with_defaults(
-        exclude=props("object_id_base", "is_new")
+        exclude=lambda prop, path: (
+            version_specific(prop=prop, path=path) or sensor_options(prop=prop, path=path)
+        )
     )

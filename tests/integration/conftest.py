@@ -48,6 +48,42 @@ def _custom_integrations(enable_custom_integrations: None) -> None:
     """Load lifx_lan from custom_components/."""
 
 
+# Executor work (integration loading, imports, file reads) running for each loop's tests
+_EXECUTOR_WORK: dict[asyncio.AbstractEventLoop, set[asyncio.Future[Any]]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _track_executor_work(hass: HomeAssistant) -> Iterator[None]:
+    """Record every executor job, so that moving frozen time can wait for them first.
+
+    Executor jobs take real time that no frozen clock covers: a test that ticks time past a
+    flow's deadline while the flow still waits on a thread (loading an integration, say)
+    would depend on how fast the machine is.
+    """
+    loop = hass.loop
+    pending: set[asyncio.Future[Any]] = set()
+    original = loop.run_in_executor
+
+    def run_in_executor(executor: Any, func: Callable[..., Any], *args: Any) -> Any:
+        future = original(executor, func, *args)
+        pending.add(future)
+        future.add_done_callback(pending.discard)
+        return future
+
+    _EXECUTOR_WORK[loop] = pending
+    with patch.object(loop, "run_in_executor", run_in_executor):
+        yield
+    del _EXECUTOR_WORK[loop]
+
+
+async def executor_idle(hass: HomeAssistant) -> None:
+    """Wait (in real time, not frozen time) until no executor job is running."""
+    while pending := _EXECUTOR_WORK.get(hass.loop):
+        await asyncio.wait(list(pending))
+        # What finished hands its result on with call_soon: let that run
+        await asyncio.sleep(0)
+
+
 @pytest.fixture
 def network(hass: HomeAssistant, fleet: FakeFleet) -> LifxNetwork:
     """Discovery aimed at the fake fleet only: nothing leaves loopback."""
@@ -107,6 +143,7 @@ async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: 
     """
     step = 0.1
     for _ in range(math.ceil(seconds / step)):
+        await executor_idle(hass)
         freezer.tick(timedelta(seconds=step))
         async_fire_time_changed(hass)
         for _ in range(5):

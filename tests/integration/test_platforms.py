@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import area_registry as ar, device_registry as dr, entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
@@ -75,13 +75,25 @@ async def test_device_info(
     hass: HomeAssistant,
     add_device: AddDevice,
     device_registry: dr.DeviceRegistry,
+    area_registry: ar.AreaRegistry,
     snapshot: SnapshotAssertion,
     kind: str,
 ) -> None:
-    entry, _ = await add_device(kind)
+    entry, fake = await add_device(kind)
     device = device_registry.async_get_device(identifiers={("lifx_lan", SERIALS[kind])})
     assert device is not None
     assert device == snapshot(
-        exclude=props("config_entries", "primary_config_entry", "is_new", "object_id_base")
+        exclude=props(
+            "config_entries",
+            "primary_config_entry",
+            "is_new",
+            "object_id_base",
+            "suggested_area",
+        )
     )
     assert device.config_entries == {entry.entry_id}
+    # The device is put in the area named after its LIFX group (the suggested area)
+    assert device.area_id is not None
+    area = area_registry.async_get_area(device.area_id)
+    assert area is not None
+    assert area.name == fake.group[1]
