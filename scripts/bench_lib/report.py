@@ -253,13 +253,12 @@ class Target:
 WHY: dict[str, str] = {
     "cpu_raw": (
         "The floor does one thing per request: a future completed by the reply. Ours "
-        "also, per request, takes an inflight slot (an asyncio.Semaphore), builds the "
-        "datagram, registers the pending request, arms a retransmission timer "
-        "(loop.call_at, cancelled by the reply), checks the reply's sender, feeds the "
-        "round-trip estimator, decodes the reply into typed messages, and (for every "
-        "request, polls included) defers the first transmission to the end of the loop "
-        "iteration, which costs the loop one more turn. On a loopback link where nothing "
-        "is lost, that bookkeeping is all the ratio shows."
+        "also, per request, takes an inflight slot, builds the datagram, registers the "
+        "pending request with its retransmission due time (one timer serves every "
+        "request), checks the reply's sender, feeds the round-trip estimator and decodes "
+        "the reply into typed messages; an acknowledged Set also waits for the end of the "
+        "loop iteration, so that commands issued together leave together. On a loopback "
+        "link where nothing is lost, that bookkeeping is all the ratio shows."
     ),
     "cpu_peer": (
         "The cheaper peer's path per request (aiolifx: a message packed once, a background "
@@ -276,8 +275,9 @@ WHY: dict[str, str] = {
     ),
     "latency": (
         "The client's own work is on both ends of every round trip; at a few hundred "
-        "microseconds per round trip on loopback, the extra bookkeeping per request and "
-        "the deferred first transmission (one more loop turn) are a visible share of it."
+        "microseconds per round trip on loopback, the extra bookkeeping per request (and, "
+        "for acknowledged Sets, the end-of-iteration burst: one more loop turn) is a "
+        "visible share of it."
     ),
     "loss_success": (
         "A Set fails only when every transmission within the 5 s budget is lost one way "

@@ -209,14 +209,57 @@ async def test_inflight_limit_bounds_concurrent_requests(fleet: FakeFleet) -> No
         assert lifx.pending_count == 0
 
 
-async def test_shared_inflight_limit_spans_clients(fleet: FakeFleet) -> None:
-    fleet.add("color_bulb", SERIAL)
-    limit = asyncio.Semaphore(1)
-    async with LifxClient(inflight=limit) as one, LifxClient(inflight=limit) as two:
-        await asyncio.gather(
-            one.request(address(fleet), m.LightGet()), two.request(address(fleet), m.LightGet())
-        )
-    assert not limit.locked()
+async def test_cancelled_requests_free_their_slot_and_sequence_at_once(
+    fleet: FakeFleet,
+) -> None:
+    device = fleet.add("color_bulb", SERIAL, online=False)
+    async with LifxClient(inflight=1) as lifx:
+        # More cancellations to one device than there are sequence numbers: each one is
+        # forgotten as it is cancelled, so none holds a sequence or the only slot.
+        for _ in range(300):
+            request = asyncio.ensure_future(lifx.request(address(fleet), m.LightGet()))
+            await asyncio.sleep(0)
+            assert lifx.pending_count == 1
+            assert lifx.free_slots == 0
+            request.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await request
+            assert lifx.pending_count == 0
+            assert lifx.free_slots == 1
+        device.online = True
+        state = await lifx.request(address(fleet), m.LightGet())
+        assert state.label.rstrip(b"\0")
+
+
+async def test_a_wait_for_a_slot_cancelled_gives_nothing_away(fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL, online=False)
+    async with LifxClient(inflight=1) as lifx:
+        holder = asyncio.ensure_future(lifx.request(address(fleet), m.LightGet()))
+        waiter = asyncio.ensure_future(lifx.request(address(fleet), m.LightGet()))
+        third = asyncio.ensure_future(lifx.request(address(fleet), m.LightGet()))
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert lifx.pending_count == 1
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        # The holder gives up: the slot goes to the third request, not the cancelled one
+        holder.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await holder
+        await asyncio.sleep(0)
+        assert lifx.pending_count == 1
+        assert lifx.free_slots == 0
+        third.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await third
+        assert lifx.pending_count == 0
+        assert lifx.free_slots == 1
+
+
+def test_inflight_limit_must_allow_a_request() -> None:
+    with pytest.raises(ValueError, match="inflight"):
+        LifxClient(inflight=0)
 
 
 async def test_batch_streams_replies_and_collects_failures(

@@ -625,14 +625,13 @@ async def test_batch_with_an_unpackable_message_does_not_leak_an_inflight_slot(
     fleet: FakeFleet,
 ) -> None:
     fleet.add("color_bulb", SERIAL)
-    slots = asyncio.Semaphore(1)
-    lifx = LifxClient(inflight=slots)
+    lifx = LifxClient(inflight=1)
     await lifx.open(local_host="127.0.0.1")
     try:
         bad = m.LightSetColor(color=m.LightHsbk(70000, 0, 0, 3500))
         errors = await lifx.send_batch([DeviceAddress(SERIAL, fleet.host, fleet.port)], bad)
         assert [type(e.error) for e in errors] == [LifxProtocolError]
-        assert not slots.locked()
+        assert lifx.free_slots == 1
         await lifx.send(DeviceAddress(SERIAL, fleet.host, fleet.port), m.LightSetPower(level=1))
     finally:
         await lifx.close()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 import logging
 import random
@@ -18,7 +18,12 @@ from .exceptions import (
     LifxUnsupportedError,
 )
 from .header import (
+    ACK_REQUIRED,
     BROADCAST_TARGET,
+    HEADER,
+    HEADER_SIZE,
+    RES_REQUIRED,
+    UNTAGGED_PROTOCOL_FIELD,
     is_device_target,
     pack_message,
     serial_to_target,
@@ -47,6 +52,9 @@ UNHANDLED_TYPE: Final = DeviceStateUnhandled.pkt_type
 DEFAULT_INFLIGHT: Final = 30
 # Never more than 20 messages a second to one device, whatever the round trips say.
 MIN_RETRANSMIT_GAP: Final = 0.05
+# asyncio runs a timer up to its clock's resolution early: a request this close to being
+# due is treated as due, so the timer is never re-armed for the instant it just ran at.
+TIMER_SLACK: Final = 0.001
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +87,13 @@ class DeviceAddress:
     host: str
     port: int = LIFX_PORT
     target: bytes = field(init=False, repr=False, compare=False)
+    sockaddr: tuple[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        """Validate the serial once and keep its 8-byte wire form."""
+        """Validate the serial once and keep its 8-byte wire form and socket address."""
         object.__setattr__(self, "target", serial_to_target(self.serial))
         object.__setattr__(self, "serial", self.target[:6].hex())
+        object.__setattr__(self, "sockaddr", (self.host, self.port))
 
 
 @dataclass(slots=True)
@@ -98,6 +108,8 @@ class LinkStats:
     smoothed_rtt: float | None = None
     rtt_variance: float = 0.0
     last_rtts: list[float] = field(default_factory=list)
+    # How long a reply can plausibly take on this link (0 until a round trip is measured)
+    retransmit_timeout: float = 0.0
 
     def observe_rtt(self, rtt: float) -> None:
         """Update the smoothed round trip (RFC 6298's estimator)."""
@@ -107,16 +119,10 @@ class LinkStats:
         else:
             self.rtt_variance = 0.75 * self.rtt_variance + 0.25 * abs(self.smoothed_rtt - rtt)
             self.smoothed_rtt = 0.875 * self.smoothed_rtt + 0.125 * rtt
+        self.retransmit_timeout = self.smoothed_rtt + 4 * self.rtt_variance
         self.last_rtts.append(rtt)
         if len(self.last_rtts) > 64:
             del self.last_rtts[:32]
-
-    @property
-    def retransmit_timeout(self) -> float:
-        """How long a reply can plausibly take on this link."""
-        if self.smoothed_rtt is None:
-            return 0.0
-        return self.smoothed_rtt + 4 * self.rtt_variance
 
     @property
     def rtt_median(self) -> float | None:
@@ -146,20 +152,6 @@ class _Collector:
     def parts(self) -> list[Packet]:
         """The parts in order."""
         raise NotImplementedError
-
-
-class _Single(_Collector):
-    __slots__ = ("reply",)
-
-    def __init__(self) -> None:
-        self.reply: Packet | None = None
-
-    def add(self, reply: Packet) -> bool:
-        self.reply = reply
-        return True
-
-    def parts(self) -> list[Packet]:
-        return [] if self.reply is None else [self.reply]
 
 
 class _ByIndex(_Collector):
@@ -240,29 +232,39 @@ class _TilesCollector(_ByIndex):
         return reply.tile_index
 
 
-def _collector_for(message: Packet) -> _Collector:
+def _collector_for(message: Packet) -> _Collector | None:
+    """How the replies to a request are gathered; None for a request answered once."""
     if isinstance(message, MultiZoneGetColorZones):
         return _ZonesCollector(message)
     if isinstance(message, MultiZoneExtendedGetColorZones):
         return _ExtendedZonesCollector()
     if isinstance(message, TileGet64):
         return _TilesCollector(message)
-    return _Single()
+    return None
 
 
-def _reply_types(message: Packet, ack: bool) -> dict[int, type[Packet]]:
-    if ack:
-        return {}
-    reply_type = cast(Request[Any], message).reply_type
-    types: dict[int, type[Packet]] = {reply_type.pkt_type: reply_type}
-    if isinstance(message, MultiZoneGetColorZones):
-        # A one-zone range is answered with StateZone instead of StateMultiZone.
-        types[MultiZoneStateZone.pkt_type] = MultiZoneStateZone
+# The answers each kind of request accepts, worked out once per message class
+_NO_REPLIES: Final[dict[int, type[Packet]]] = {}
+_REPLY_TYPES: dict[type[Packet], dict[int, type[Packet]]] = {}
+# Requests answered in several parts, which need a collector
+_MULTIPART: Final = (MultiZoneGetColorZones, MultiZoneExtendedGetColorZones, TileGet64)
+
+
+def _reply_types(message: Packet) -> dict[int, type[Packet]]:
+    kind = type(message)
+    types = _REPLY_TYPES.get(kind)
+    if types is None:
+        reply_type = cast(Request[Any], message).reply_type
+        types = {reply_type.pkt_type: reply_type}
+        if kind is MultiZoneGetColorZones:
+            # A one-zone range is answered with StateZone instead of StateMultiZone.
+            types[MultiZoneStateZone.pkt_type] = MultiZoneStateZone
+        _REPLY_TYPES[kind] = types
     return types
 
 
 class _Pending:
-    """One request in flight: its datagram, timers and what it is waiting for."""
+    """One request in flight: its datagram, when it is due again, what it waits for."""
 
     __slots__ = (
         "ack",
@@ -271,28 +273,27 @@ class _Pending:
         "collector",
         "datagram",
         "deadline",
-        "first_sent",
+        "due",
         "future",
         "key",
         "last_sent",
         "link",
         "reply_types",
         "schedule",
-        "timer",
     )
 
     def __init__(
         self,
-        *,
         key: tuple[bytes, int],
         address: tuple[str, int],
         datagram: bytes,
         ack: bool,
         reply_types: dict[int, type[Packet]],
-        collector: _Collector,
+        collector: _Collector | None,
         schedule: RetrySchedule,
         link: LinkStats,
         future: asyncio.Future[list[Packet]],
+        deadline: float,
     ) -> None:
         self.key = key
         self.address = address
@@ -303,11 +304,11 @@ class _Pending:
         self.schedule = schedule
         self.link = link
         self.future = future
+        self.deadline = deadline
         self.attempts = 0
-        self.first_sent = 0.0
         self.last_sent = 0.0
-        self.deadline = 0.0
-        self.timer: asyncio.TimerHandle | None = None
+        # When to transmit again (or give up): set by every transmission
+        self.due = deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +330,7 @@ class LifxClient:
         self,
         *,
         schedule: RetrySchedule | None = None,
-        inflight: asyncio.Semaphore | int = DEFAULT_INFLIGHT,
+        inflight: int = DEFAULT_INFLIGHT,
         source: int | None = None,
     ) -> None:
         """Prepare a client; `open` binds the socket."""
@@ -337,10 +338,13 @@ class LifxClient:
         self.source = source if source is not None else random.randint(2, 0xFFFFFFFF)
         if not 2 <= self.source <= 0xFFFFFFFF:
             raise ValueError("source must be between 2 and 0xFFFFFFFF")
+        if inflight < 1:
+            raise ValueError("inflight must be at least 1")
         self.schedule = schedule or RetrySchedule()
-        self._inflight = (
-            inflight if isinstance(inflight, asyncio.Semaphore) else asyncio.Semaphore(inflight)
-        )
+        # Inflight slots: each registered request holds one until it finishes. Waiters
+        # exist only while no slot is free, and a freed slot goes to the first of them.
+        self._free_slots = inflight
+        self._slot_waiters: deque[asyncio.Future[None]] = deque()
         self._pending: dict[tuple[bytes, int], _Pending] = {}
         self._sequences: dict[bytes, int] = {}
         self._broadcast_listeners: dict[int, BroadcastListener] = {}
@@ -350,6 +354,9 @@ class LifxClient:
         self._transport: LifxTransport | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._outbox: list[_Pending] = []
+        # One timer for every retransmission and deadline, armed for the earliest one
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
 
     async def open(self, *, local_host: str = "0.0.0.0", local_port: int = 0) -> None:
         """Bind the client's single UDP socket."""
@@ -364,6 +371,9 @@ class LifxClient:
         """Fail everything pending and close the socket."""
         for pending in list(self._pending.values()):
             self._finish(pending, LifxConnectionError("client closed"))
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self._transport is not None:
             transport, self._transport = self._transport, None
             transport.close()
@@ -391,6 +401,11 @@ class LifxClient:
         return self._transport is not None
 
     @property
+    def free_slots(self) -> int:
+        """How many more requests may start before one has to wait for a slot."""
+        return self._free_slots
+
+    @property
     def pending_count(self) -> int:
         """How many requests are in flight."""
         return len(self._pending)
@@ -404,39 +419,48 @@ class LifxClient:
 
     # Requests
 
-    async def request[R: Packet](
+    # The public calls return _call's coroutine themselves instead of awaiting it: one
+    # coroutine less per request, on the path every poll takes.
+
+    def request[R: Packet](
         self,
         address: DeviceAddress,
         message: Request[R],
         *,
         timeout: float | None = None,
         schedule: RetrySchedule | None = None,
-    ) -> R:
+    ) -> Coroutine[Any, Any, R]:
         """Send a Get (or a Set with res_required) and return its State reply."""
-        parts = await self._call(address, message, False, timeout, schedule)
-        return cast(R, parts[0])
+        return cast(
+            Coroutine[Any, Any, R], self._call(address, message, False, timeout, schedule, True)
+        )
 
-    async def request_all[R: Packet](
+    def request_all[R: Packet](
         self,
         address: DeviceAddress,
         message: Request[R],
         *,
         timeout: float | None = None,
         schedule: RetrySchedule | None = None,
-    ) -> list[R]:
+    ) -> Coroutine[Any, Any, list[R]]:
         """Send a request answered in several parts and return every part, in order."""
-        return cast(list[R], await self._call(address, message, False, timeout, schedule))
+        return cast(
+            Coroutine[Any, Any, list[R]],
+            self._call(address, message, False, timeout, schedule, False),
+        )
 
-    async def send(
+    def send(
         self,
         address: DeviceAddress,
         message: Packet,
         *,
         timeout: float | None = None,
         schedule: RetrySchedule | None = None,
-    ) -> None:
+    ) -> Coroutine[Any, Any, None]:
         """Send a Set with ack_required; return once the device acknowledged it."""
-        await self._call(address, message, True, timeout, schedule)
+        return cast(
+            Coroutine[Any, Any, None], self._call(address, message, True, timeout, schedule, False)
+        )
 
     async def _call(
         self,
@@ -445,13 +469,45 @@ class LifxClient:
         ack: bool,
         timeout: float | None,
         schedule: RetrySchedule | None,
-    ) -> list[Packet]:
-        await self._inflight.acquire()
+        single: bool,
+    ) -> Any:
+        """Take a slot (waiting only if none is free), start, and wait for the outcome."""
+        if self._free_slots > 0:
+            self._free_slots -= 1
+        else:
+            await self._wait_for_slot()
+        pending = self._start(address, message, ack, timeout, schedule)
         try:
-            future = self._start(address, message, ack, timeout, schedule)
-            return await future
-        finally:
-            self._inflight.release()
+            parts = await pending.future
+        except asyncio.CancelledError:
+            # The caller gave up: forget the request and free its slot and sequence now
+            self._finish(pending)
+            raise
+        if ack:
+            return None
+        return parts[0] if single else parts
+
+    async def _wait_for_slot(self) -> None:
+        """Wait until a finishing request hands over its slot (already taken on return)."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._slot_waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                # The slot was handed over just as the wait was cancelled: pass it on.
+                self._release_slot()
+            else:
+                self._slot_waiters.remove(waiter)
+            raise
+
+    def _release_slot(self) -> None:
+        while self._slot_waiters:
+            waiter = self._slot_waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free_slots += 1
 
     def _start(
         self,
@@ -460,69 +516,78 @@ class LifxClient:
         ack: bool,
         timeout: float | None,
         schedule: RetrySchedule | None,
-    ) -> asyncio.Future[list[Packet]]:
-        """Register and send a request at once, without yielding to the loop."""
-        transport = self.transport
+    ) -> _Pending:
+        """Register and send a request, holding a slot already taken; never yields.
+
+        The slot is given back when the request finishes, or here if it cannot start.
+        """
+        try:
+            transport = self.transport
+            target = address.target
+            sequence = self._next_sequence(target)
+            payload = message.pack()
+            # pack_message's work, inline: this runs for every request
+            datagram = (
+                HEADER.pack(
+                    HEADER_SIZE + len(payload),
+                    UNTAGGED_PROTOCOL_FIELD,
+                    self.source,
+                    target,
+                    ACK_REQUIRED if ack else RES_REQUIRED,
+                    sequence,
+                    message.pkt_type,
+                )
+                + payload
+            )
+        except BaseException:
+            self._release_slot()
+            raise
         loop = self._loop
         assert loop is not None
-        target = address.target
-        sequence = self._next_sequence(target)
-        key = (target, sequence)
-        datagram = pack_message(
-            message.pkt_type,
-            message.pack(),
-            source=self.source,
-            target=target,
-            sequence=sequence,
-            res_required=not ack,
-            ack_required=ack,
-        )
         schedule = schedule or self.schedule
         if timeout is not None:
             schedule = RetrySchedule(schedule.gaps, timeout)
-        link = self.link(address.serial)
+        link = self.links.get(address.serial) or self.link(address.serial)
         link.requests += 1
-        pending = _Pending(
-            key=key,
-            address=(address.host, address.port),
-            datagram=datagram,
-            ack=ack,
-            reply_types=_reply_types(message, ack),
-            collector=_collector_for(message),
-            schedule=schedule,
-            link=link,
-            future=loop.create_future(),
-        )
+        key = (target, sequence)
+        if ack:
+            reply_types, collector = _NO_REPLIES, None
+        else:
+            reply_types = _reply_types(message)
+            collector = _collector_for(message) if isinstance(message, _MULTIPART) else None
         now = loop.time()
-        pending.first_sent = now
-        pending.deadline = now + schedule.deadline
+        pending = _Pending(
+            key,
+            address.sockaddr,
+            datagram,
+            ack,
+            reply_types,
+            collector,
+            schedule,
+            link,
+            loop.create_future(),
+            now + schedule.deadline,
+        )
         self._pending[key] = pending
         if not ack:
             # A query goes out at once: nothing is gained by holding it back.
-            try:
-                self._transmit(pending, now, transport)
-            except LifxError as err:
-                self._finish(pending, err)
-            return pending.future
+            self._transmit(pending, transport, now)
+            return pending
         # Acknowledged commands wait for the end of this loop iteration and then go out back
         # to back: commands that many entities issue together (a group, a scene) reach
         # their devices together instead of one after another.
         self._outbox.append(pending)
         if len(self._outbox) == 1:
             loop.call_soon(self._flush_outbox, transport)
-        return pending.future
+        return pending
 
     def _flush_outbox(self, transport: LifxTransport) -> None:
         outbox, self._outbox = self._outbox, []
         assert self._loop is not None
         now = self._loop.time()
         for pending in outbox:
-            if pending.future.done():
-                continue
-            try:
-                self._transmit(pending, now, transport)
-            except LifxError as err:
-                self._finish(pending, err)
+            if not pending.future.done():
+                self._transmit(pending, transport, now)
 
     def _next_sequence(self, target: bytes) -> int:
         sequence = self._sequences.get(target, 0)
@@ -533,56 +598,95 @@ class LifxClient:
                 return sequence
         raise LifxError("256 requests already in flight to one device")
 
-    def _transmit(self, pending: _Pending, now: float, transport: LifxTransport) -> None:
-        transport.send(pending.datagram, pending.address)
+    def _transmit(self, pending: _Pending, transport: LifxTransport, now: float) -> None:
+        """Send a request's datagram (again) and note when it is due next."""
+        try:
+            transport.send(pending.datagram, pending.address)
+        except LifxError as err:
+            self._finish(pending, err)
+            return
         pending.attempts += 1
         pending.last_sent = now
         link = pending.link
         link.transmissions += 1
         if pending.attempts > 1:
             link.retransmissions += 1
-        gap = max(pending.schedule.gap(pending.attempts), link.retransmit_timeout)
-        gap = max(gap, MIN_RETRANSMIT_GAP)
-        assert self._loop is not None
-        pending.timer = self._loop.call_at(
-            min(now + gap, pending.deadline), self._on_timer, pending
-        )
+        gaps = pending.schedule.gaps
+        gap = gaps[min(pending.attempts, len(gaps)) - 1]
+        gap = max(gap, link.retransmit_timeout)
+        due = now + (gap if gap > MIN_RETRANSMIT_GAP else MIN_RETRANSMIT_GAP)
+        due = min(due, pending.deadline)
+        pending.due = due
+        if self._timer is None or due < self._timer_at:
+            self._arm_timer(due)
 
-    def _on_timer(self, pending: _Pending) -> None:
-        if pending.future.done():
-            return
+    def _arm_timer(self, when: float) -> None:
+        """Run the timer at `when` if it is not armed for an earlier time already."""
+        if self._timer is not None:
+            if self._timer_at <= when:
+                return
+            self._timer.cancel()
+        assert self._loop is not None
+        self._timer = self._loop.call_at(when, self._on_timer)
+        self._timer_at = when
+
+    def _on_timer(self) -> None:
+        """Retransmit what is due, fail what is past its deadline, re-arm for the rest.
+
+        Most requests are answered long before they are due, so this runs about once per
+        retransmission gap while requests are in flight, and never when none are.
+        """
+        self._timer = None
+        transport = self._transport
         assert self._loop is not None
         now = self._loop.time()
-        if now >= pending.deadline:
-            pending.link.timeouts += 1
-            self._finish(
-                pending,
-                LifxTimeoutError(
-                    f"no reply from {pending.address[0]}:{pending.address[1]} "
-                    f"({target_to_serial(pending.key[0])}) after {pending.attempts} "
-                    f"transmissions in {pending.schedule.deadline:g} s"
-                ),
-            )
-            return
-        try:
-            self._transmit(pending, now, self.transport)
-        except LifxError as err:
-            self._finish(pending, err)
+        horizon = now + TIMER_SLACK
+        earliest: float | None = None
+        for pending in list(self._pending.values()):
+            if pending.future.done():
+                # Cancelled by its caller: forget it, and free its slot
+                self._finish(pending)
+                continue
+            if pending.attempts == 0:
+                continue  # still in the outbox: the flush transmits it
+            if pending.due <= horizon:
+                if pending.deadline <= horizon:
+                    pending.link.timeouts += 1
+                    self._finish(pending, self._timeout_error(pending))
+                    continue
+                if transport is None:
+                    self._finish(pending, LifxConnectionError("transport is closed"))
+                    continue
+                self._transmit(pending, transport, now)
+                if pending.future.done():
+                    continue
+            if earliest is None or pending.due < earliest:
+                earliest = pending.due
+        if earliest is not None:
+            self._arm_timer(earliest)
+
+    @staticmethod
+    def _timeout_error(pending: _Pending) -> LifxTimeoutError:
+        host, port = pending.address
+        return LifxTimeoutError(
+            f"no reply from {host}:{port} ({target_to_serial(pending.key[0])}) after "
+            f"{pending.attempts} transmissions in {pending.schedule.deadline:g} s"
+        )
 
     def _finish(
         self, pending: _Pending, error: LifxError | None = None, parts: list[Packet] | None = None
     ) -> None:
-        if self._pending.get(pending.key) is pending:
-            del self._pending[pending.key]
-        if pending.timer is not None:
-            pending.timer.cancel()
-            pending.timer = None
-        if pending.future.done():
+        if self._pending.get(pending.key) is not pending:
+            return
+        del self._pending[pending.key]
+        self._release_slot()
+        future = pending.future
+        if future.done():
             return
         if error is not None:
-            pending.future.set_exception(error)
+            future.set_exception(error)
         else:
-            pending.future.set_result(parts or [])
+            future.set_result(parts or [])
 
     # Replies
 
@@ -614,9 +718,8 @@ class LifxClient:
             return
         link = pending.link
         link.replies += 1
-        if pending.attempts == 1:
+        if pending.attempts == 1 and self._loop is not None:
             # Karn's rule: only unambiguous round trips feed the estimator.
-            assert self._loop is not None
             link.observe_rtt(self._loop.time() - pending.last_sent)
         if pkt_type == ACK_TYPE:
             if pending.ack:
@@ -641,8 +744,11 @@ class LifxClient:
         except LifxProtocolError:
             self.drops["malformed"] += 1
             return
-        if pending.collector.add(reply):
-            self._finish(pending, parts=pending.collector.parts())
+        collector = pending.collector
+        if collector is None:
+            self._finish(pending, parts=[reply])
+        elif collector.add(reply):
+            self._finish(pending, parts=collector.parts())
 
     def _on_broadcast_reply(
         self,
@@ -738,12 +844,10 @@ class LifxClient:
     ) -> AsyncIterator[tuple[DeviceAddress, list[Packet]]]:
         targets = list(addresses)
         messages = [message(a) if callable(message) else message for a in targets]
-        futures: dict[asyncio.Future[list[Packet]], DeviceAddress] = {}
         waiting: list[int] = []
         queue: asyncio.Queue[tuple[DeviceAddress, list[Packet] | LifxError]] = asyncio.Queue()
 
         def report(address: DeviceAddress, future: asyncio.Future[list[Packet]]) -> None:
-            self._inflight.release()
             error = future.exception()
             if error is None:
                 queue.put_nowait((address, future.result()))
@@ -751,26 +855,26 @@ class LifxClient:
                 queue.put_nowait((address, cast(LifxError, error)))
 
         def start(index: int) -> None:
+            """Start one request; its inflight slot is already taken."""
             address = targets[index]
             try:
-                future = self._start(address, messages[index], ack, timeout, None)
+                future = self._start(address, messages[index], ack, timeout, None).future
             except LifxError as err:
-                # Nothing was registered (the message could not be built): free the slot.
-                self._inflight.release()
+                # Nothing was registered (the message could not be built); _start gave
+                # the slot back.
                 queue.put_nowait((address, err))
                 return
-            futures[future] = address
             future.add_done_callback(lambda f, a=address: report(a, f))  # type: ignore[misc]
 
         # Start every request that fits in the inflight limit in one pass, no awaits.
         for index in range(len(targets)):
-            if self._inflight.locked():
+            if self._free_slots > 0:
+                self._free_slots -= 1
+                start(index)
+            else:
                 waiting.append(index)
-                continue
-            await self._inflight.acquire()  # does not suspend: a slot is free
-            start(index)
         for index in waiting:
-            await self._inflight.acquire()
+            await self._wait_for_slot()
             start(index)
         for _ in range(len(targets)):
             address, outcome = await queue.get()

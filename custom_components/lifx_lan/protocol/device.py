@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 import math
-from typing import Final
+from typing import Any, Final
 
 from .client import DeviceAddress, LifxClient, RetrySchedule
 from .exceptions import LifxProtocolError
@@ -194,14 +194,17 @@ class LifxDevice:
         # None: the client's schedule. Callers shorten it while the device is known lost.
         self.schedule: RetrySchedule | None = None
 
-    async def _request[R: Packet](self, message: Request[R]) -> R:
-        return await self.client.request(self.address, message, schedule=self.schedule)
+    # These hand back the client's coroutine rather than await it: one coroutine less
+    # per request.
 
-    async def _request_all[R: Packet](self, message: Request[R]) -> list[R]:
-        return await self.client.request_all(self.address, message, schedule=self.schedule)
+    def _request[R: Packet](self, message: Request[R]) -> Coroutine[Any, Any, R]:
+        return self.client.request(self.address, message, schedule=self.schedule)
 
-    async def _send(self, message: Packet) -> None:
-        await self.client.send(self.address, message, schedule=self.schedule)
+    def _request_all[R: Packet](self, message: Request[R]) -> Coroutine[Any, Any, list[R]]:
+        return self.client.request_all(self.address, message, schedule=self.schedule)
+
+    def _send(self, message: Packet) -> Coroutine[Any, Any, None]:
+        return self.client.send(self.address, message, schedule=self.schedule)
 
     @property
     def serial(self) -> str:
