@@ -257,6 +257,37 @@ async def test_a_wait_for_a_slot_cancelled_gives_nothing_away(fleet: FakeFleet) 
         assert lifx.free_slots == 1
 
 
+async def test_a_waiter_cancelled_as_the_client_closes_sees_its_cancellation(
+    fleet: FakeFleet,
+) -> None:
+    fleet.add("color_bulb", SERIAL, online=False)
+    lifx = LifxClient(inflight=1)
+    await lifx.open(local_host="127.0.0.1")
+    holder = asyncio.ensure_future(lifx.request(address(fleet), m.LightGet()))
+    waiter = asyncio.ensure_future(lifx.request(address(fleet), m.LightGet()))
+    for _ in range(3):
+        await asyncio.sleep(0)
+    # Cancelled, and before it runs again the close frees the slot it was waiting for
+    waiter.cancel()
+    await lifx.close()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    with pytest.raises(LifxConnectionError):
+        await holder
+    assert lifx.free_slots == 1
+
+
+async def test_a_request_that_cannot_start_gives_its_slot_back(fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL)
+    async with LifxClient(inflight=1) as lifx:
+        # A State message asks for nothing: requesting a reply to it is a caller's mistake
+        with pytest.raises(AttributeError):
+            await lifx.request(address(fleet), m.DeviceStatePower(level=1))  # type: ignore[arg-type]
+        assert lifx.free_slots == 1
+        assert lifx.pending_count == 0
+        await lifx.request(address(fleet), m.LightGet())
+
+
 def test_inflight_limit_must_allow_a_request() -> None:
     with pytest.raises(ValueError, match="inflight"):
         LifxClient(inflight=0)

@@ -497,7 +497,8 @@ class LifxClient:
             if waiter.done() and not waiter.cancelled():
                 # The slot was handed over just as the wait was cancelled: pass it on.
                 self._release_slot()
-            else:
+            elif waiter in self._slot_waiters:
+                # (A release may have skipped it already, seeing it cancelled)
                 self._slot_waiters.remove(waiter)
             raise
 
@@ -522,39 +523,49 @@ class LifxClient:
         The slot is given back when the request finishes, or here if it cannot start.
         """
         try:
-            transport = self.transport
-            target = address.target
-            sequence = self._next_sequence(target)
-            payload = message.pack()
-            # pack_message's work, inline: this runs for every request
-            datagram = (
-                HEADER.pack(
-                    HEADER_SIZE + len(payload),
-                    UNTAGGED_PROTOCOL_FIELD,
-                    self.source,
-                    target,
-                    ACK_REQUIRED if ack else RES_REQUIRED,
-                    sequence,
-                    message.pkt_type,
-                )
-                + payload
-            )
+            return self._register(address, message, ack, timeout, schedule)
         except BaseException:
             self._release_slot()
             raise
+
+    def _register(
+        self,
+        address: DeviceAddress,
+        message: Packet,
+        ack: bool,
+        timeout: float | None,
+        schedule: RetrySchedule | None,
+    ) -> _Pending:
+        transport = self.transport
         loop = self._loop
         assert loop is not None
+        target = address.target
+        sequence = self._next_sequence(target)
+        payload = message.pack()
+        # pack_message's work, inline: this runs for every request
+        datagram = (
+            HEADER.pack(
+                HEADER_SIZE + len(payload),
+                UNTAGGED_PROTOCOL_FIELD,
+                self.source,
+                target,
+                ACK_REQUIRED if ack else RES_REQUIRED,
+                sequence,
+                message.pkt_type,
+            )
+            + payload
+        )
         schedule = schedule or self.schedule
         if timeout is not None:
             schedule = RetrySchedule(schedule.gaps, timeout)
-        link = self.links.get(address.serial) or self.link(address.serial)
-        link.requests += 1
-        key = (target, sequence)
         if ack:
             reply_types, collector = _NO_REPLIES, None
         else:
             reply_types = _reply_types(message)
             collector = _collector_for(message) if isinstance(message, _MULTIPART) else None
+        link = self.links.get(address.serial) or self.link(address.serial)
+        link.requests += 1
+        key = (target, sequence)
         now = loop.time()
         pending = _Pending(
             key,
@@ -568,6 +579,7 @@ class LifxClient:
             loop.create_future(),
             now + schedule.deadline,
         )
+        # Nothing past this point raises: the request holds its slot until it finishes
         self._pending[key] = pending
         if not ack:
             # A query goes out at once: nothing is gained by holding it back.
@@ -605,6 +617,10 @@ class LifxClient:
         except LifxError as err:
             self._finish(pending, err)
             return
+        except Exception as err:
+            # Not expected of a UDP send; the request fails, it does not linger
+            self._finish(pending, LifxConnectionError(f"cannot send: {err!r}"))
+            return
         pending.attempts += 1
         pending.last_sent = now
         link = pending.link
@@ -637,10 +653,23 @@ class LifxClient:
         retransmission gap while requests are in flight, and never when none are.
         """
         self._timer = None
-        transport = self._transport
         assert self._loop is not None
         now = self._loop.time()
-        horizon = now + TIMER_SLACK
+        # A timer may run early (by the clock's resolution, or more under a test clock):
+        # what it was armed for counts as due, so it never re-arms for the same instant.
+        horizon = max(now + TIMER_SLACK, self._timer_at)
+        try:
+            earliest = self._retransmit_due(now, horizon)
+        except BaseException:
+            # Whatever went wrong, the requests not yet looked at keep a timer
+            self._arm_timer(now + MIN_RETRANSMIT_GAP)
+            raise
+        if earliest is not None:
+            self._arm_timer(earliest)
+
+    def _retransmit_due(self, now: float, horizon: float) -> float | None:
+        """Handle every request due by `horizon`; return when the next one is due."""
+        transport = self._transport
         earliest: float | None = None
         for pending in list(self._pending.values()):
             if pending.future.done():
@@ -662,8 +691,7 @@ class LifxClient:
                     continue
             if earliest is None or pending.due < earliest:
                 earliest = pending.due
-        if earliest is not None:
-            self._arm_timer(earliest)
+        return earliest
 
     @staticmethod
     def _timeout_error(pending: _Pending) -> LifxTimeoutError:
