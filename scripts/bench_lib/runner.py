@@ -78,9 +78,9 @@ FULL = Plan(
     discovery_cap=2.0,
     latency_n=150,
     latency_pause=0.002,
-    throughput_s=1.2,
+    throughput_s=3.0,
     fixed_rate=200.0,
-    fixed_s=1.2,
+    fixed_s=3.0,
     idle_s=1.2,
     # Fewer Sets at 10 %: 30 % is where the targets are, and where the tails are long
     loss_per_device={0.1: 4, 0.3: 6},
