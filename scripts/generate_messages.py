@@ -207,17 +207,43 @@ class Generator:
             self.formats[name] = "".join(s.fmt for s in self.slots(name))
         return self.formats[name]
 
-    def unflat_expr(self, name: str, base: str) -> str:
-        """Keyword arguments building the struct from flat values starting at `base`."""
-        parts = []
+    def unflat_values(self, name: str, base: str) -> list[tuple[str, str]]:
+        """(field, expression) pairs decoding the struct from flat values from `base`."""
+        values = []
         offset = 0
         for slot in self.slots(name):
             if not slot.name:
                 continue
             index = base if offset == 0 else f"{base} + {offset}"
-            parts.append(f"{slot.name}={slot.unflat.format(i=index)}")
+            values.append((slot.name, slot.unflat.format(i=index)))
             offset += slot.width
-        return ", ".join(parts)
+        return values
+
+    def group_unflat(self, name: str) -> str:
+        """The body of a field group's _unflat: positional, or one slice when all scalars.
+
+        Decoding runs for every reply, so the cheapest construction is generated.
+        """
+        values = self.unflat_values(name, "i")
+        width = self.struct_width(name)
+        if len(values) == width and all(
+            expr == ("v[i]" if n == 0 else f"v[i + {n}]") for n, (_, expr) in enumerate(values)
+        ):
+            return f"        return _tuple_new(cls, v[i : i + {width}])"
+        return f"        return cls({', '.join(expr for _, expr in values)})"
+
+    def packet_unflat(self, name: str) -> list[str]:
+        """The body of a packet's _unflat: each field set directly.
+
+        That is what the frozen dataclass's own __init__ does, without the cost of a
+        keyword call.
+        """
+        lines = ["        self = _new_object(cls)"]
+        lines += [
+            f'        _set_attribute(self, "{field}", {expr})'
+            for field, expr in self.unflat_values(name, "i")
+        ]
+        return [*lines, "        return self"]
 
     def flat_expr(self, name: str) -> str:
         """The tuple of flat values of `self`."""
@@ -250,7 +276,7 @@ class Generator:
             "",
             "    @classmethod",
             "    def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:",
-            f"        return cls({self.unflat_expr(name, 'i')})",
+            self.group_unflat(name),
             "",
             "    def _flat(self) -> tuple[Any, ...]:",
             f"        return {self.flat_expr(name)}",
@@ -284,7 +310,7 @@ class Generator:
             "",
             "    @classmethod",
             "    def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:",
-            f"        return cls({self.unflat_expr(name, 'i')})",
+            *self.packet_unflat(name),
             "",
             "    def _flat(self) -> tuple[Any, ...]:",
             f"        return {self.flat_expr(name)}",
@@ -343,9 +369,14 @@ from dataclasses import dataclass
 from enum import IntEnum
 from struct import Struct
 from struct import error as StructError
-from typing import Any, ClassVar, NamedTuple, Protocol, Self
+from typing import Any, ClassVar, Final, NamedTuple, Protocol, Self
 
 from .exceptions import LifxProtocolError
+
+# Decoding builds objects the cheapest way: fields set directly, tuples from one slice
+_new_object: Final = object.__new__
+_set_attribute: Final = object.__setattr__
+_tuple_new: Final = tuple.__new__
 
 
 class _Flattenable(Protocol):
@@ -392,6 +423,15 @@ class Packet:
                 f"{cls.__name__} needs {cls.size} payload bytes, got {len(payload)}"
             )
         return cls._unflat(cls._STRUCT.unpack_from(payload), 0)
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int) -> Self:
+        """Decode the payload that starts at `offset` of a datagram, without copying it."""
+        if len(data) - offset < cls.size:
+            raise LifxProtocolError(
+                f"{cls.__name__} needs {cls.size} payload bytes, got {len(data) - offset}"
+            )
+        return cls._unflat(cls._STRUCT.unpack_from(data, offset), 0)
 
     def pack(self) -> bytes:
         """Encode the payload."""

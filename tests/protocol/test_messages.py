@@ -509,6 +509,10 @@ def test_packet_unpacks_documented_bytes(golden: Golden) -> None:
     decoded = type(golden.packet).unpack(golden.wire)
     assert decoded == (golden.decoded or golden.packet)
     assert decoded.pack() == golden.wire
+    # As the client decodes replies: in place, after the 36-byte header of the datagram
+    in_place = type(golden.packet).unpack_from(bytes(36) + golden.wire, 36)
+    assert in_place == decoded
+    assert type(in_place) is type(decoded)
 
 
 def test_every_family_has_a_golden() -> None:
@@ -619,6 +623,8 @@ def test_payload_shorter_than_size_raises_protocol_error(cls: type[m.Packet]) ->
         cls.unpack(bytes(cls.size - 1))
     with pytest.raises(LifxProtocolError):
         cls.unpack(memoryview(bytes(cls.size + 10))[11:])
+    with pytest.raises(LifxProtocolError, match=f"needs {cls.size} payload bytes"):
+        cls.unpack_from(bytes(36 + cls.size - 1), 36)
 
 
 TOO_LONG: dict[str, m.Packet] = {

@@ -757,7 +757,7 @@ class LifxClient:
             return
         if pkt_type == UNHANDLED_TYPE:
             try:
-                unhandled = DeviceStateUnhandled.unpack(memoryview(datagram)[36:])
+                unhandled = DeviceStateUnhandled.unpack_from(datagram, HEADER_SIZE)
             except LifxProtocolError:
                 self.drops["malformed"] += 1
                 return
@@ -768,7 +768,7 @@ class LifxClient:
             self.drops["unexpected_type"] += 1
             return
         try:
-            reply = reply_type.unpack(memoryview(datagram)[36:])
+            reply = reply_type.unpack_from(datagram, HEADER_SIZE)
         except LifxProtocolError:
             self.drops["malformed"] += 1
             return
@@ -794,7 +794,7 @@ class LifxClient:
             self.drops["unexpected_type"] += 1
             return
         try:
-            reply = reply_type.unpack(memoryview(datagram)[36:])
+            reply = reply_type.unpack_from(datagram, HEADER_SIZE)
         except LifxProtocolError:
             self.drops["malformed"] += 1
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 import math
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from .client import DeviceAddress, LifxClient, RetrySchedule
 from .exceptions import LifxProtocolError
@@ -89,9 +89,8 @@ def milliseconds(seconds: float) -> int:
     return max(0, min(0xFFFFFFFF, round(seconds * 1000)))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LightStatus:
-    """Power, colour and label from one LightState reply."""
+class LightStatus(NamedTuple):
+    """Power, colour and label from one LightState reply (a tuple: built on every poll)."""
 
     power: bool
     color: LightHsbk
@@ -241,9 +240,7 @@ class LifxDevice:
     async def get_light_state(self) -> LightStatus:
         """Power, colour and label in one round trip."""
         state = await self._request(LightGet())
-        return LightStatus(
-            power=state.power > 0, color=state.color, label=decode_label(state.label)
-        )
+        return LightStatus(state.power > 0, state.color, decode_label(state.label))
 
     async def get_power(self) -> bool:
         """Power of any device, light or switch."""

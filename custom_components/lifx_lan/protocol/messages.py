@@ -8,9 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from struct import Struct, error as StructError
-from typing import Any, ClassVar, NamedTuple, Protocol, Self
+from typing import Any, ClassVar, Final, NamedTuple, Protocol, Self
 
 from .exceptions import LifxProtocolError
+
+# Decoding builds objects the cheapest way: fields set directly, tuples from one slice
+_new_object: Final = object.__new__
+_set_attribute: Final = object.__setattr__
+_tuple_new: Final = tuple.__new__
 
 
 class _Flattenable(Protocol):
@@ -57,6 +62,15 @@ class Packet:
                 f"{cls.__name__} needs {cls.size} payload bytes, got {len(payload)}"
             )
         return cls._unflat(cls._STRUCT.unpack_from(payload), 0)
+
+    @classmethod
+    def unpack_from(cls, data: bytes, offset: int) -> Self:
+        """Decode the payload that starts at `offset` of a datagram, without copying it."""
+        if len(data) - offset < cls.size:
+            raise LifxProtocolError(
+                f"{cls.__name__} needs {cls.size} payload bytes, got {len(data) - offset}"
+            )
+        return cls._unflat(cls._STRUCT.unpack_from(data, offset), 0)
 
     def pack(self) -> bytes:
         """Encode the payload."""
@@ -262,7 +276,10 @@ class DeviceStateVersion(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(vendor=v[i], product=v[i + 1])
+        self = _new_object(cls)
+        _set_attribute(self, "vendor", v[i])
+        _set_attribute(self, "product", v[i + 1])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -284,7 +301,11 @@ class DeviceStateHostFirmware(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(build=v[i], version_minor=v[i + 1], version_major=v[i + 2])
+        self = _new_object(cls)
+        _set_attribute(self, "build", v[i])
+        _set_attribute(self, "version_minor", v[i + 1])
+        _set_attribute(self, "version_major", v[i + 2])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -302,7 +323,7 @@ class ButtonTargetRelays(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(relays_count=v[i], relays=tuple(v[i + 1 : i + 1 + 15]))
+        return cls(v[i], tuple(v[i + 1 : i + 1 + 15]))
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -319,7 +340,7 @@ class ButtonTargetDevice(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(serial=v[i], reserved=v[i + 1])
+        return _tuple_new(cls, v[i : i + 2])
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -337,7 +358,7 @@ class ButtonTargetDeviceRelays(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(serial=v[i], relays_count=v[i + 1], relays=tuple(v[i + 2 : i + 2 + 9]))
+        return cls(v[i], v[i + 1], tuple(v[i + 2 : i + 2 + 9]))
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -357,9 +378,9 @@ class ButtonAction(NamedTuple):
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
         return cls(
-            gesture=_BUTTON_GESTURE_VALUES.get(v[i], v[i]),
-            target_type=_BUTTON_TARGET_TYPE_VALUES.get(v[i + 1], v[i + 1]),
-            target=v[i + 2],
+            _BUTTON_GESTURE_VALUES.get(v[i], v[i]),
+            _BUTTON_TARGET_TYPE_VALUES.get(v[i + 1], v[i + 1]),
+            v[i + 2],
         )
 
     def _flat(self) -> tuple[Any, ...]:
@@ -378,10 +399,7 @@ class Button(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            actions_count=v[i],
-            actions=tuple(ButtonAction._unflat(v, j) for j in range(i + 1, i + 1 + 15, 3)),
-        )
+        return cls(v[i], tuple(ButtonAction._unflat(v, j) for j in range(i + 1, i + 1 + 15, 3)))
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -400,7 +418,7 @@ class ButtonBacklightHsbk(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(hue=v[i], saturation=v[i + 1], brightness=v[i + 2], kelvin=v[i + 3])
+        return _tuple_new(cls, v[i : i + 4])
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -421,7 +439,7 @@ class LightHsbk(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(hue=v[i], saturation=v[i + 1], brightness=v[i + 2], kelvin=v[i + 3])
+        return _tuple_new(cls, v[i : i + 4])
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -446,16 +464,7 @@ class MultiZoneEffectParameter(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            parameter0=v[i],
-            parameter1=v[i + 1],
-            parameter2=v[i + 2],
-            parameter3=v[i + 3],
-            parameter4=v[i + 4],
-            parameter5=v[i + 5],
-            parameter6=v[i + 6],
-            parameter7=v[i + 7],
-        )
+        return _tuple_new(cls, v[i : i + 8])
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -482,11 +491,11 @@ class MultiZoneEffectSettings(NamedTuple):
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
         return cls(
-            instanceid=v[i],
-            type=_MULTI_ZONE_EFFECT_TYPE_VALUES.get(v[i + 1], v[i + 1]),
-            speed=v[i + 2],
-            duration=v[i + 3],
-            parameter=MultiZoneEffectParameter._unflat(v, i + 4),
+            v[i],
+            _MULTI_ZONE_EFFECT_TYPE_VALUES.get(v[i + 1], v[i + 1]),
+            v[i + 2],
+            v[i + 3],
+            MultiZoneEffectParameter._unflat(v, i + 4),
         )
 
     def _flat(self) -> tuple[Any, ...]:
@@ -508,7 +517,7 @@ class TileAccelMeas(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(x=v[i], y=v[i + 1], z=v[i + 2])
+        return _tuple_new(cls, v[i : i + 3])
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -532,13 +541,13 @@ class TileStateDevice(NamedTuple):
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
         return cls(
-            accel_meas=TileAccelMeas._unflat(v, i),
-            user_x=v[i + 3],
-            user_y=v[i + 4],
-            width=v[i + 5],
-            height=v[i + 6],
-            device_version=DeviceStateVersion._unflat(v, i + 7),
-            firmware=DeviceStateHostFirmware._unflat(v, i + 9),
+            TileAccelMeas._unflat(v, i),
+            v[i + 3],
+            v[i + 4],
+            v[i + 5],
+            v[i + 6],
+            DeviceStateVersion._unflat(v, i + 7),
+            DeviceStateHostFirmware._unflat(v, i + 9),
         )
 
     def _flat(self) -> tuple[Any, ...]:
@@ -563,7 +572,7 @@ class TileBufferRect(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(fb_index=v[i], x=v[i + 1], y=v[i + 2], width=v[i + 3])
+        return _tuple_new(cls, v[i : i + 4])
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -588,16 +597,7 @@ class TileEffectParameter(NamedTuple):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            parameter0=v[i],
-            parameter1=v[i + 1],
-            parameter2=v[i + 2],
-            parameter3=v[i + 3],
-            parameter4=v[i + 4],
-            parameter5=v[i + 5],
-            parameter6=v[i + 6],
-            parameter7=v[i + 7],
-        )
+        return _tuple_new(cls, v[i : i + 8])
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -626,13 +626,13 @@ class TileEffectSettings(NamedTuple):
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
         return cls(
-            instanceid=v[i],
-            type=_TILE_EFFECT_TYPE_VALUES.get(v[i + 1], v[i + 1]),
-            speed=v[i + 2],
-            duration=v[i + 3],
-            parameter=TileEffectParameter._unflat(v, i + 4),
-            palette_count=v[i + 12],
-            palette=tuple(LightHsbk._unflat(v, j) for j in range(i + 13, i + 13 + 64, 4)),
+            v[i],
+            _TILE_EFFECT_TYPE_VALUES.get(v[i + 1], v[i + 1]),
+            v[i + 2],
+            v[i + 3],
+            TileEffectParameter._unflat(v, i + 4),
+            v[i + 12],
+            tuple(LightHsbk._unflat(v, j) for j in range(i + 13, i + 13 + 64, 4)),
         )
 
     def _flat(self) -> tuple[Any, ...]:
@@ -659,7 +659,10 @@ class DeviceStateService(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(service=_DEVICE_SERVICE_VALUES.get(v[i], v[i]), port=v[i + 1])
+        self = _new_object(cls)
+        _set_attribute(self, "service", _DEVICE_SERVICE_VALUES.get(v[i], v[i]))
+        _set_attribute(self, "port", v[i + 1])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -679,7 +682,9 @@ class DeviceStateWifiInfo(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(signal=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "signal", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.signal,)
@@ -698,7 +703,11 @@ class DeviceStateWifiFirmware(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(build=v[i], version_minor=v[i + 1], version_major=v[i + 2])
+        self = _new_object(cls)
+        _set_attribute(self, "build", v[i])
+        _set_attribute(self, "version_minor", v[i + 1])
+        _set_attribute(self, "version_major", v[i + 2])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -719,7 +728,9 @@ class DeviceStatePower(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(level=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "level", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.level,)
@@ -736,7 +747,9 @@ class DeviceStateLabel(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(label=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "label", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.label,)
@@ -755,7 +768,11 @@ class DeviceStateInfo(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(time=v[i], uptime=v[i + 1], downtime=v[i + 2])
+        self = _new_object(cls)
+        _set_attribute(self, "time", v[i])
+        _set_attribute(self, "uptime", v[i + 1])
+        _set_attribute(self, "downtime", v[i + 2])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -775,7 +792,8 @@ class DeviceAcknowledgement(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -794,7 +812,11 @@ class DeviceStateLocation(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(location=v[i], label=v[i + 1], updated_at=v[i + 2])
+        self = _new_object(cls)
+        _set_attribute(self, "location", v[i])
+        _set_attribute(self, "label", v[i + 1])
+        _set_attribute(self, "updated_at", v[i + 2])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -817,7 +839,11 @@ class DeviceStateGroup(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(group=v[i], label=v[i + 1], updated_at=v[i + 2])
+        self = _new_object(cls)
+        _set_attribute(self, "group", v[i])
+        _set_attribute(self, "label", v[i + 1])
+        _set_attribute(self, "updated_at", v[i + 2])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -838,7 +864,9 @@ class DeviceEchoResponse(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(payload=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "payload", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.payload,)
@@ -857,7 +885,11 @@ class LightState(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(color=LightHsbk._unflat(v, i), power=v[i + 4], label=v[i + 5])
+        self = _new_object(cls)
+        _set_attribute(self, "color", LightHsbk._unflat(v, i))
+        _set_attribute(self, "power", v[i + 4])
+        _set_attribute(self, "label", v[i + 5])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -878,7 +910,9 @@ class LightStatePower(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(level=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "level", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.level,)
@@ -895,7 +929,9 @@ class LightStateInfrared(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(brightness=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "brightness", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.brightness,)
@@ -914,7 +950,11 @@ class LightStateHevCycle(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(duration_s=v[i], remaining_s=v[i + 1], last_power=v[i + 2])
+        self = _new_object(cls)
+        _set_attribute(self, "duration_s", v[i])
+        _set_attribute(self, "remaining_s", v[i + 1])
+        _set_attribute(self, "last_power", v[i + 2])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -936,7 +976,10 @@ class LightStateHevCycleConfiguration(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(indication=v[i], duration_s=v[i + 1])
+        self = _new_object(cls)
+        _set_attribute(self, "indication", v[i])
+        _set_attribute(self, "duration_s", v[i + 1])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -956,7 +999,9 @@ class LightStateLastHevCycleResult(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(result=_LIGHT_LAST_HEV_CYCLE_RESULT_VALUES.get(v[i], v[i]))
+        self = _new_object(cls)
+        _set_attribute(self, "result", _LIGHT_LAST_HEV_CYCLE_RESULT_VALUES.get(v[i], v[i]))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.result,)
@@ -973,7 +1018,9 @@ class DeviceStateUnhandled(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(unhandled_type=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "unhandled_type", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.unhandled_type,)
@@ -992,7 +1039,11 @@ class MultiZoneStateZone(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(count=v[i], index=v[i + 1], color=LightHsbk._unflat(v, i + 2))
+        self = _new_object(cls)
+        _set_attribute(self, "count", v[i])
+        _set_attribute(self, "index", v[i + 1])
+        _set_attribute(self, "color", LightHsbk._unflat(v, i + 2))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1015,11 +1066,13 @@ class MultiZoneStateMultiZone(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            count=v[i],
-            index=v[i + 1],
-            colors=tuple(LightHsbk._unflat(v, j) for j in range(i + 2, i + 2 + 32, 4)),
+        self = _new_object(cls)
+        _set_attribute(self, "count", v[i])
+        _set_attribute(self, "index", v[i + 1])
+        _set_attribute(
+            self, "colors", tuple(LightHsbk._unflat(v, j) for j in range(i + 2, i + 2 + 32, 4))
         )
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1040,7 +1093,9 @@ class MultiZoneStateEffect(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(settings=MultiZoneEffectSettings._unflat(v, i))
+        self = _new_object(cls)
+        _set_attribute(self, "settings", MultiZoneEffectSettings._unflat(v, i))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (*self.settings._flat(),)
@@ -1062,12 +1117,14 @@ class MultiZoneExtendedStateMultiZone(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            count=v[i],
-            index=v[i + 1],
-            colors_count=v[i + 2],
-            colors=tuple(LightHsbk._unflat(v, j) for j in range(i + 3, i + 3 + 328, 4)),
+        self = _new_object(cls)
+        _set_attribute(self, "count", v[i])
+        _set_attribute(self, "index", v[i + 1])
+        _set_attribute(self, "colors_count", v[i + 2])
+        _set_attribute(
+            self, "colors", tuple(LightHsbk._unflat(v, j) for j in range(i + 3, i + 3 + 328, 4))
         )
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1093,13 +1150,15 @@ class TileStateDeviceChain(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            start_index=v[i],
-            tile_devices=tuple(
-                TileStateDevice._unflat(v, j) for j in range(i + 1, i + 1 + 192, 12)
-            ),
-            tile_devices_count=v[i + 193],
+        self = _new_object(cls)
+        _set_attribute(self, "start_index", v[i])
+        _set_attribute(
+            self,
+            "tile_devices",
+            tuple(TileStateDevice._unflat(v, j) for j in range(i + 1, i + 1 + 192, 12)),
         )
+        _set_attribute(self, "tile_devices_count", v[i + 193])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1124,11 +1183,13 @@ class TileState64(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            tile_index=v[i],
-            rect=TileBufferRect._unflat(v, i + 1),
-            colors=tuple(LightHsbk._unflat(v, j) for j in range(i + 5, i + 5 + 256, 4)),
+        self = _new_object(cls)
+        _set_attribute(self, "tile_index", v[i])
+        _set_attribute(self, "rect", TileBufferRect._unflat(v, i + 1))
+        _set_attribute(
+            self, "colors", tuple(LightHsbk._unflat(v, j) for j in range(i + 5, i + 5 + 256, 4))
         )
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1151,7 +1212,9 @@ class TileStateEffect(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(settings=TileEffectSettings._unflat(v, i))
+        self = _new_object(cls)
+        _set_attribute(self, "settings", TileEffectSettings._unflat(v, i))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (*self.settings._flat(),)
@@ -1169,7 +1232,10 @@ class RelayStatePower(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(relay_index=v[i], level=v[i + 1])
+        self = _new_object(cls)
+        _set_attribute(self, "relay_index", v[i])
+        _set_attribute(self, "level", v[i + 1])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1194,12 +1260,14 @@ class ButtonState(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            count=v[i],
-            index=v[i + 1],
-            buttons_count=v[i + 2],
-            buttons=tuple(Button._unflat(v, j) for j in range(i + 3, i + 3 + 128, 16)),
+        self = _new_object(cls)
+        _set_attribute(self, "count", v[i])
+        _set_attribute(self, "index", v[i + 1])
+        _set_attribute(self, "buttons_count", v[i + 2])
+        _set_attribute(
+            self, "buttons", tuple(Button._unflat(v, j) for j in range(i + 3, i + 3 + 128, 16))
         )
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1223,11 +1291,11 @@ class ButtonStateConfig(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            haptic_duration_ms=v[i],
-            backlight_on_color=ButtonBacklightHsbk._unflat(v, i + 1),
-            backlight_off_color=ButtonBacklightHsbk._unflat(v, i + 5),
-        )
+        self = _new_object(cls)
+        _set_attribute(self, "haptic_duration_ms", v[i])
+        _set_attribute(self, "backlight_on_color", ButtonBacklightHsbk._unflat(v, i + 1))
+        _set_attribute(self, "backlight_off_color", ButtonBacklightHsbk._unflat(v, i + 5))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1248,7 +1316,8 @@ class DeviceGetService(Request[DeviceStateService]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1265,7 +1334,8 @@ class DeviceGetHostFirmware(Request[DeviceStateHostFirmware]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1282,7 +1352,8 @@ class DeviceGetWifiInfo(Request[DeviceStateWifiInfo]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1299,7 +1370,8 @@ class DeviceGetWifiFirmware(Request[DeviceStateWifiFirmware]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1316,7 +1388,8 @@ class DeviceGetPower(Request[DeviceStatePower]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1334,7 +1407,9 @@ class DeviceSetPower(Request[DeviceStatePower]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(level=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "level", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.level,)
@@ -1351,7 +1426,8 @@ class DeviceGetLabel(Request[DeviceStateLabel]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1369,7 +1445,9 @@ class DeviceSetLabel(Request[DeviceStateLabel]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(label=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "label", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.label,)
@@ -1386,7 +1464,8 @@ class DeviceGetVersion(Request[DeviceStateVersion]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1403,7 +1482,8 @@ class DeviceGetInfo(Request[DeviceStateInfo]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1419,7 +1499,8 @@ class DeviceSetReboot(Command):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1436,7 +1517,8 @@ class DeviceGetLocation(Request[DeviceStateLocation]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1456,7 +1538,11 @@ class DeviceSetLocation(Request[DeviceStateLocation]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(location=v[i], label=v[i + 1], updated_at=v[i + 2])
+        self = _new_object(cls)
+        _set_attribute(self, "location", v[i])
+        _set_attribute(self, "label", v[i + 1])
+        _set_attribute(self, "updated_at", v[i + 2])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1477,7 +1563,8 @@ class DeviceGetGroup(Request[DeviceStateGroup]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1497,7 +1584,11 @@ class DeviceSetGroup(Request[DeviceStateGroup]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(group=v[i], label=v[i + 1], updated_at=v[i + 2])
+        self = _new_object(cls)
+        _set_attribute(self, "group", v[i])
+        _set_attribute(self, "label", v[i + 1])
+        _set_attribute(self, "updated_at", v[i + 2])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1519,7 +1610,9 @@ class DeviceEchoRequest(Request[DeviceEchoResponse]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(payload=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "payload", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.payload,)
@@ -1536,7 +1629,8 @@ class LightGet(Request[LightState]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1555,7 +1649,10 @@ class LightSetColor(Request[LightState]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(color=LightHsbk._unflat(v, i), duration=v[i + 4])
+        self = _new_object(cls)
+        _set_attribute(self, "color", LightHsbk._unflat(v, i))
+        _set_attribute(self, "duration", v[i + 4])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1581,14 +1678,14 @@ class LightSetWaveform(Request[LightState]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            transient=v[i],
-            color=LightHsbk._unflat(v, i + 1),
-            period=v[i + 5],
-            cycles=v[i + 6],
-            skew_ratio=v[i + 7],
-            waveform=_LIGHT_WAVEFORM_VALUES.get(v[i + 8], v[i + 8]),
-        )
+        self = _new_object(cls)
+        _set_attribute(self, "transient", v[i])
+        _set_attribute(self, "color", LightHsbk._unflat(v, i + 1))
+        _set_attribute(self, "period", v[i + 5])
+        _set_attribute(self, "cycles", v[i + 6])
+        _set_attribute(self, "skew_ratio", v[i + 7])
+        _set_attribute(self, "waveform", _LIGHT_WAVEFORM_VALUES.get(v[i + 8], v[i + 8]))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1612,7 +1709,8 @@ class LightGetPower(Request[LightStatePower]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1631,7 +1729,10 @@ class LightSetPower(Request[LightStatePower]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(level=v[i], duration=v[i + 1])
+        self = _new_object(cls)
+        _set_attribute(self, "level", v[i])
+        _set_attribute(self, "duration", v[i + 1])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1661,18 +1762,18 @@ class LightSetWaveformOptional(Request[LightState]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            transient=v[i],
-            color=LightHsbk._unflat(v, i + 1),
-            period=v[i + 5],
-            cycles=v[i + 6],
-            skew_ratio=v[i + 7],
-            waveform=_LIGHT_WAVEFORM_VALUES.get(v[i + 8], v[i + 8]),
-            set_hue=v[i + 9],
-            set_saturation=v[i + 10],
-            set_brightness=v[i + 11],
-            set_kelvin=v[i + 12],
-        )
+        self = _new_object(cls)
+        _set_attribute(self, "transient", v[i])
+        _set_attribute(self, "color", LightHsbk._unflat(v, i + 1))
+        _set_attribute(self, "period", v[i + 5])
+        _set_attribute(self, "cycles", v[i + 6])
+        _set_attribute(self, "skew_ratio", v[i + 7])
+        _set_attribute(self, "waveform", _LIGHT_WAVEFORM_VALUES.get(v[i + 8], v[i + 8]))
+        _set_attribute(self, "set_hue", v[i + 9])
+        _set_attribute(self, "set_saturation", v[i + 10])
+        _set_attribute(self, "set_brightness", v[i + 11])
+        _set_attribute(self, "set_kelvin", v[i + 12])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1700,7 +1801,8 @@ class LightGetInfrared(Request[LightStateInfrared]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1718,7 +1820,9 @@ class LightSetInfrared(Request[LightStateInfrared]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(brightness=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "brightness", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.brightness,)
@@ -1735,7 +1839,8 @@ class LightGetHevCycle(Request[LightStateHevCycle]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1754,7 +1859,10 @@ class LightSetHevCycle(Request[LightStateHevCycle]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(enable=v[i], duration_s=v[i + 1])
+        self = _new_object(cls)
+        _set_attribute(self, "enable", v[i])
+        _set_attribute(self, "duration_s", v[i + 1])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1774,7 +1882,8 @@ class LightGetHevCycleConfiguration(Request[LightStateHevCycleConfiguration]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1793,7 +1902,10 @@ class LightSetHevCycleConfiguration(Request[LightStateHevCycleConfiguration]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(indication=v[i], duration_s=v[i + 1])
+        self = _new_object(cls)
+        _set_attribute(self, "indication", v[i])
+        _set_attribute(self, "duration_s", v[i + 1])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1813,7 +1925,8 @@ class LightGetLastHevCycleResult(Request[LightStateLastHevCycleResult]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1835,13 +1948,15 @@ class MultiZoneSetColorZones(Request[MultiZoneStateMultiZone]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            start_index=v[i],
-            end_index=v[i + 1],
-            color=LightHsbk._unflat(v, i + 2),
-            duration=v[i + 6],
-            apply=_MULTI_ZONE_APPLICATION_REQUEST_VALUES.get(v[i + 7], v[i + 7]),
+        self = _new_object(cls)
+        _set_attribute(self, "start_index", v[i])
+        _set_attribute(self, "end_index", v[i + 1])
+        _set_attribute(self, "color", LightHsbk._unflat(v, i + 2))
+        _set_attribute(self, "duration", v[i + 6])
+        _set_attribute(
+            self, "apply", _MULTI_ZONE_APPLICATION_REQUEST_VALUES.get(v[i + 7], v[i + 7])
         )
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1866,7 +1981,10 @@ class MultiZoneGetColorZones(Request[MultiZoneStateMultiZone]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(start_index=v[i], end_index=v[i + 1])
+        self = _new_object(cls)
+        _set_attribute(self, "start_index", v[i])
+        _set_attribute(self, "end_index", v[i + 1])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1886,7 +2004,8 @@ class MultiZoneGetEffect(Request[MultiZoneStateEffect]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1904,7 +2023,9 @@ class MultiZoneSetEffect(Request[MultiZoneStateEffect]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(settings=MultiZoneEffectSettings._unflat(v, i))
+        self = _new_object(cls)
+        _set_attribute(self, "settings", MultiZoneEffectSettings._unflat(v, i))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (*self.settings._flat(),)
@@ -1928,13 +2049,17 @@ class MultiZoneExtendedSetColorZones(Request[MultiZoneExtendedStateMultiZone]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            duration=v[i],
-            apply=_MULTI_ZONE_EXTENDED_APPLICATION_REQUEST_VALUES.get(v[i + 1], v[i + 1]),
-            index=v[i + 2],
-            colors_count=v[i + 3],
-            colors=tuple(LightHsbk._unflat(v, j) for j in range(i + 4, i + 4 + 328, 4)),
+        self = _new_object(cls)
+        _set_attribute(self, "duration", v[i])
+        _set_attribute(
+            self, "apply", _MULTI_ZONE_EXTENDED_APPLICATION_REQUEST_VALUES.get(v[i + 1], v[i + 1])
         )
+        _set_attribute(self, "index", v[i + 2])
+        _set_attribute(self, "colors_count", v[i + 3])
+        _set_attribute(
+            self, "colors", tuple(LightHsbk._unflat(v, j) for j in range(i + 4, i + 4 + 328, 4))
+        )
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -1957,7 +2082,8 @@ class MultiZoneExtendedGetColorZones(Request[MultiZoneExtendedStateMultiZone]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1974,7 +2100,8 @@ class TileGetDeviceChain(Request[TileStateDeviceChain]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -1993,7 +2120,11 @@ class TileSetUserPosition(Command):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(tile_index=v[i], user_x=v[i + 1], user_y=v[i + 2])
+        self = _new_object(cls)
+        _set_attribute(self, "tile_index", v[i])
+        _set_attribute(self, "user_x", v[i + 1])
+        _set_attribute(self, "user_y", v[i + 2])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -2017,7 +2148,11 @@ class TileGet64(Request[TileState64]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(tile_index=v[i], length=v[i + 1], rect=TileBufferRect._unflat(v, i + 2))
+        self = _new_object(cls)
+        _set_attribute(self, "tile_index", v[i])
+        _set_attribute(self, "length", v[i + 1])
+        _set_attribute(self, "rect", TileBufferRect._unflat(v, i + 2))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -2044,13 +2179,15 @@ class TileSet64(Command):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            tile_index=v[i],
-            length=v[i + 1],
-            rect=TileBufferRect._unflat(v, i + 2),
-            duration=v[i + 6],
-            colors=tuple(LightHsbk._unflat(v, j) for j in range(i + 7, i + 7 + 256, 4)),
+        self = _new_object(cls)
+        _set_attribute(self, "tile_index", v[i])
+        _set_attribute(self, "length", v[i + 1])
+        _set_attribute(self, "rect", TileBufferRect._unflat(v, i + 2))
+        _set_attribute(self, "duration", v[i + 6])
+        _set_attribute(
+            self, "colors", tuple(LightHsbk._unflat(v, j) for j in range(i + 7, i + 7 + 256, 4))
         )
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -2083,19 +2220,19 @@ class TileCopyFrameBuffer(Command):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            tile_index=v[i],
-            length=v[i + 1],
-            src_fb_index=v[i + 2],
-            dst_fb_index=v[i + 3],
-            src_x=v[i + 4],
-            src_y=v[i + 5],
-            dst_x=v[i + 6],
-            dst_y=v[i + 7],
-            width=v[i + 8],
-            height=v[i + 9],
-            duration=v[i + 10],
-        )
+        self = _new_object(cls)
+        _set_attribute(self, "tile_index", v[i])
+        _set_attribute(self, "length", v[i + 1])
+        _set_attribute(self, "src_fb_index", v[i + 2])
+        _set_attribute(self, "dst_fb_index", v[i + 3])
+        _set_attribute(self, "src_x", v[i + 4])
+        _set_attribute(self, "src_y", v[i + 5])
+        _set_attribute(self, "dst_x", v[i + 6])
+        _set_attribute(self, "dst_y", v[i + 7])
+        _set_attribute(self, "width", v[i + 8])
+        _set_attribute(self, "height", v[i + 9])
+        _set_attribute(self, "duration", v[i + 10])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -2124,7 +2261,8 @@ class TileGetEffect(Request[TileStateEffect]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -2144,7 +2282,9 @@ class TileSetEffect(Request[TileStateEffect]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(settings=TileEffectSettings._unflat(v, i))
+        self = _new_object(cls)
+        _set_attribute(self, "settings", TileEffectSettings._unflat(v, i))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (*self.settings._flat(),)
@@ -2162,7 +2302,9 @@ class RelayGetPower(Request[RelayStatePower]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(relay_index=v[i])
+        self = _new_object(cls)
+        _set_attribute(self, "relay_index", v[i])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (self.relay_index,)
@@ -2181,7 +2323,10 @@ class RelaySetPower(Request[RelayStatePower]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(relay_index=v[i], level=v[i + 1])
+        self = _new_object(cls)
+        _set_attribute(self, "relay_index", v[i])
+        _set_attribute(self, "level", v[i + 1])
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -2201,7 +2346,8 @@ class ButtonGet(Request[ButtonState]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -2223,11 +2369,13 @@ class ButtonSet(Request[ButtonState]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            index=v[i],
-            buttons_count=v[i + 1],
-            buttons=tuple(Button._unflat(v, j) for j in range(i + 2, i + 2 + 128, 16)),
+        self = _new_object(cls)
+        _set_attribute(self, "index", v[i])
+        _set_attribute(self, "buttons_count", v[i + 1])
+        _set_attribute(
+            self, "buttons", tuple(Button._unflat(v, j) for j in range(i + 2, i + 2 + 128, 16))
         )
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
@@ -2248,7 +2396,8 @@ class ButtonGetConfig(Request[ButtonStateConfig]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls()
+        self = _new_object(cls)
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
@@ -2268,11 +2417,11 @@ class ButtonSetConfig(Request[ButtonStateConfig]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        return cls(
-            haptic_duration_ms=v[i],
-            backlight_on_color=ButtonBacklightHsbk._unflat(v, i + 1),
-            backlight_off_color=ButtonBacklightHsbk._unflat(v, i + 5),
-        )
+        self = _new_object(cls)
+        _set_attribute(self, "haptic_duration_ms", v[i])
+        _set_attribute(self, "backlight_on_color", ButtonBacklightHsbk._unflat(v, i + 1))
+        _set_attribute(self, "backlight_off_color", ButtonBacklightHsbk._unflat(v, i + 5))
+        return self
 
     def _flat(self) -> tuple[Any, ...]:
         return (
