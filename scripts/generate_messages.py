@@ -238,11 +238,11 @@ class Generator:
         That is what the frozen dataclass's own __init__ does, without the cost of a
         keyword call.
         """
+        values = self.unflat_values(name, "i")
+        if not values:
+            return ["        return _new_object(cls)"]
         lines = ["        self = _new_object(cls)"]
-        lines += [
-            f'        _set_attribute(self, "{field}", {expr})'
-            for field, expr in self.unflat_values(name, "i")
-        ]
+        lines += [f'        _set_attribute(self, "{field}", {expr})' for field, expr in values]
         return [*lines, "        return self"]
 
     def flat_expr(self, name: str) -> str:
@@ -315,6 +315,15 @@ class Generator:
             "    def _flat(self) -> tuple[Any, ...]:",
             f"        return {self.flat_expr(name)}",
         ]
+        if not slots:
+            # Nothing to encode (a Get, mostly): the payload is a constant
+            size = packet["size_bytes"]
+            lines += [
+                "",
+                "    def pack(self) -> bytes:",
+                '        """Encode the payload: no fields, so always the same bytes."""',
+                f"        return {'bytes(' + str(size) + ')' if size else 'b""'}",
+            ]
         return "\n".join(lines)
 
     def source(self) -> str:

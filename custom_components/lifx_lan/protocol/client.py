@@ -523,46 +523,38 @@ class LifxClient:
         The slot is given back when the request finishes, or here if it cannot start.
         """
         try:
-            return self._register(address, message, ack, timeout, schedule)
+            transport = self._transport
+            if transport is None:
+                raise LifxConnectionError("client is not open")
+            loop = self._loop
+            assert loop is not None
+            target = address.target
+            sequence = self._next_sequence(target)
+            payload = message.pack()
+            # pack_message's work, inline: this runs for every request
+            datagram = (
+                HEADER.pack(
+                    HEADER_SIZE + len(payload),
+                    UNTAGGED_PROTOCOL_FIELD,
+                    self.source,
+                    target,
+                    ACK_REQUIRED if ack else RES_REQUIRED,
+                    sequence,
+                    message.pkt_type,
+                )
+                + payload
+            )
+            if ack:
+                reply_types, collector = _NO_REPLIES, None
+            else:
+                reply_types = _REPLY_TYPES.get(type(message)) or _reply_types(message)
+                collector = _collector_for(message) if isinstance(message, _MULTIPART) else None
         except BaseException:
             self._release_slot()
             raise
-
-    def _register(
-        self,
-        address: DeviceAddress,
-        message: Packet,
-        ack: bool,
-        timeout: float | None,
-        schedule: RetrySchedule | None,
-    ) -> _Pending:
-        transport = self.transport
-        loop = self._loop
-        assert loop is not None
-        target = address.target
-        sequence = self._next_sequence(target)
-        payload = message.pack()
-        # pack_message's work, inline: this runs for every request
-        datagram = (
-            HEADER.pack(
-                HEADER_SIZE + len(payload),
-                UNTAGGED_PROTOCOL_FIELD,
-                self.source,
-                target,
-                ACK_REQUIRED if ack else RES_REQUIRED,
-                sequence,
-                message.pkt_type,
-            )
-            + payload
-        )
         schedule = schedule or self.schedule
         if timeout is not None:
             schedule = RetrySchedule(schedule.gaps, timeout)
-        if ack:
-            reply_types, collector = _NO_REPLIES, None
-        else:
-            reply_types = _reply_types(message)
-            collector = _collector_for(message) if isinstance(message, _MULTIPART) else None
         link = self.links.get(address.serial) or self.link(address.serial)
         link.requests += 1
         key = (target, sequence)

@@ -792,11 +792,14 @@ class DeviceAcknowledgement(Packet):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1316,11 +1319,14 @@ class DeviceGetService(Request[DeviceStateService]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1334,11 +1340,14 @@ class DeviceGetHostFirmware(Request[DeviceStateHostFirmware]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1352,11 +1361,14 @@ class DeviceGetWifiInfo(Request[DeviceStateWifiInfo]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1370,11 +1382,14 @@ class DeviceGetWifiFirmware(Request[DeviceStateWifiFirmware]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1388,11 +1403,14 @@ class DeviceGetPower(Request[DeviceStatePower]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1426,11 +1444,14 @@ class DeviceGetLabel(Request[DeviceStateLabel]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1464,11 +1485,14 @@ class DeviceGetVersion(Request[DeviceStateVersion]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1482,11 +1506,14 @@ class DeviceGetInfo(Request[DeviceStateInfo]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1499,11 +1526,14 @@ class DeviceSetReboot(Command):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1517,11 +1547,14 @@ class DeviceGetLocation(Request[DeviceStateLocation]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1563,11 +1596,14 @@ class DeviceGetGroup(Request[DeviceStateGroup]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1629,11 +1665,14 @@ class LightGet(Request[LightState]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1709,11 +1748,14 @@ class LightGetPower(Request[LightStatePower]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1801,11 +1843,14 @@ class LightGetInfrared(Request[LightStateInfrared]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1839,11 +1884,14 @@ class LightGetHevCycle(Request[LightStateHevCycle]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1882,11 +1930,14 @@ class LightGetHevCycleConfiguration(Request[LightStateHevCycleConfiguration]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1925,11 +1976,14 @@ class LightGetLastHevCycleResult(Request[LightStateLastHevCycleResult]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2004,11 +2058,14 @@ class MultiZoneGetEffect(Request[MultiZoneStateEffect]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2082,11 +2139,14 @@ class MultiZoneExtendedGetColorZones(Request[MultiZoneExtendedStateMultiZone]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2100,11 +2160,14 @@ class TileGetDeviceChain(Request[TileStateDeviceChain]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2261,11 +2324,14 @@ class TileGetEffect(Request[TileStateEffect]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return bytes(2)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2346,11 +2412,14 @@ class ButtonGet(Request[ButtonState]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -2396,11 +2465,14 @@ class ButtonGetConfig(Request[ButtonStateConfig]):
 
     @classmethod
     def _unflat(cls, v: tuple[Any, ...], i: int) -> Self:
-        self = _new_object(cls)
-        return self
+        return _new_object(cls)
 
     def _flat(self) -> tuple[Any, ...]:
         return ()
+
+    def pack(self) -> bytes:
+        """Encode the payload: no fields, so always the same bytes."""
+        return b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
