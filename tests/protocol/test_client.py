@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from unittest.mock import patch
 
 import pytest
 
@@ -16,6 +17,7 @@ from custom_components.lifx_lan.protocol import (
     RetrySchedule,
     messages as m,
 )
+from custom_components.lifx_lan.protocol.client import TIMER_SLACK
 from custom_components.lifx_lan.protocol.header import pack_message
 from tests.fake_lifx import FakeFleet
 
@@ -90,13 +92,26 @@ async def test_retransmissions_follow_the_schedule(client: LifxClient, fleet: Fa
     device = fleet.add("color_bulb", SERIAL)
     fleet.drop_requests[SERIAL] = 3
     schedule = RetrySchedule(gaps=(0.05, 0.1, 0.2), deadline=2.0)
-    await client.request(address(fleet), m.LightGet(), schedule=schedule)
-    times = [r.at for r in device.received]
-    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    # Each gap is at least the scheduled one (timers never fire early).
+    # When the client sent each copy, by the loop's clock: arrival times at the device
+    # would add the machine's scheduling jitter to what is measured
+    loop = asyncio.get_running_loop()
+    sent: list[float] = []
+    transport = client.transport
+    original_send = transport.send
+
+    def send(data: bytes, to: tuple[str, int]) -> None:
+        sent.append(loop.time())
+        original_send(data, to)
+
+    with patch.object(transport, "send", send):
+        await client.request(address(fleet), m.LightGet(), schedule=schedule)
+    assert len(device.received) == 4
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
+    # Each gap is at least the scheduled one, less the timer's slack (a request within
+    # TIMER_SLACK of being due counts as due)
     assert len(gaps) == 3
     for gap, scheduled in zip(gaps, (0.05, 0.1, 0.2), strict=True):
-        assert gap >= scheduled - 0.002
+        assert gap >= scheduled - TIMER_SLACK - 0.0005
 
 
 async def test_no_reply_raises_timeout_at_the_deadline(
