@@ -52,8 +52,8 @@ UNHANDLED_TYPE: Final = DeviceStateUnhandled.pkt_type
 DEFAULT_INFLIGHT: Final = 30
 # Never more than 20 messages a second to one device, whatever the round trips say.
 MIN_RETRANSMIT_GAP: Final = 0.05
-# asyncio runs a timer up to its clock's resolution early: a request this close to being
-# due is treated as due, so the timer is never re-armed for the instant it just ran at.
+# Requests due within this much of the timer's run are handled in the same run, so
+# retransmissions due together cost one wake-up, not one each.
 TIMER_SLACK: Final = 0.001
 
 
@@ -246,8 +246,6 @@ def _collector_for(message: Packet) -> _Collector | None:
 # The answers each kind of request accepts, worked out once per message class
 _NO_REPLIES: Final[dict[int, type[Packet]]] = {}
 _REPLY_TYPES: dict[type[Packet], dict[int, type[Packet]]] = {}
-# Requests answered in several parts, which need a collector
-_MULTIPART: Final = (MultiZoneGetColorZones, MultiZoneExtendedGetColorZones, TileGet64)
 
 
 def _reply_types(message: Packet) -> dict[int, type[Packet]]:
@@ -547,15 +545,15 @@ class LifxClient:
             if ack:
                 reply_types, collector = _NO_REPLIES, None
             else:
-                reply_types = _REPLY_TYPES.get(type(message)) or _reply_types(message)
-                collector = _collector_for(message) if isinstance(message, _MULTIPART) else None
+                reply_types = _reply_types(message)
+                collector = _collector_for(message)
         except BaseException:
             self._release_slot()
             raise
         schedule = schedule or self.schedule
         if timeout is not None:
             schedule = RetrySchedule(schedule.gaps, timeout)
-        link = self.links.get(address.serial) or self.link(address.serial)
+        link = self.link(address.serial)
         link.requests += 1
         key = (target, sequence)
         now = loop.time()

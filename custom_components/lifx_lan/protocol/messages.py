@@ -57,14 +57,10 @@ class Packet:
     @classmethod
     def unpack(cls, payload: bytes | memoryview) -> Self:
         """Decode a payload; newer firmware may append fields, which are ignored."""
-        if len(payload) < cls.size:
-            raise LifxProtocolError(
-                f"{cls.__name__} needs {cls.size} payload bytes, got {len(payload)}"
-            )
-        return cls._unflat(cls._STRUCT.unpack_from(payload), 0)
+        return cls.unpack_from(payload, 0)
 
     @classmethod
-    def unpack_from(cls, data: bytes, offset: int) -> Self:
+    def unpack_from(cls, data: bytes | memoryview, offset: int) -> Self:
         """Decode the payload that starts at `offset` of a datagram, without copying it."""
         if len(data) - offset < cls.size:
             raise LifxProtocolError(
