@@ -380,11 +380,14 @@ async def test_close_fails_pending_requests(fleet: FakeFleet) -> None:
 
 async def test_link_statistics_measure_round_trips(client: LifxClient, fleet: FakeFleet) -> None:
     fleet.add("color_bulb", SERIAL)
+    fleet.reply_delay = 0.004
     for _ in range(5):
         await client.request(address(fleet), m.LightGet())
     link = client.links[SERIAL]
     assert link.replies == 5
     assert link.loss == 0.0
-    assert link.rtt_median is not None
-    assert link.smoothed_rtt is not None
-    assert 0 < link.retransmit_timeout < 1
+    # The clock is virtual: the device's 4 ms is the whole round trip.
+    assert link.rtt_median == pytest.approx(0.004)
+    assert link.smoothed_rtt == pytest.approx(0.004)
+    # A copy is resent only once a reply is half as late again as usual, or more
+    assert 0.006 <= link.retransmit_timeout < 0.012

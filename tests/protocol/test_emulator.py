@@ -22,6 +22,8 @@ from custom_components.lifx_lan.protocol import (
 from tests.emulator.process import EmulatorFleet, EmulatorUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
+# The emulator is another process: its replies take real time to come back
+pytestmark = pytest.mark.real_clock
 
 FLEET = [
     {"serial": "d073d5000001", "product_id": 27, "label": "Colour"},
