@@ -80,9 +80,9 @@ async def test_lost_acks_are_retried_until_acknowledged(
     fleet.drop_replies[SERIAL] = 3
     await client.send(address(fleet), m.LightSetPower(level=65535))
     assert device.power == 65535
-    # Same sequence each time, so a late ack to an earlier copy still counts.
+    # Each copy has its own sequence, so its reply says which copy it answers.
     assert len(device.received) == 4
-    assert len({r.sequence for r in device.received}) == 1
+    assert len({r.sequence for r in device.received}) == 4
     link = client.links[SERIAL]
     assert link.retransmissions == 3
     assert link.transmissions == 4
@@ -391,3 +391,78 @@ async def test_link_statistics_measure_round_trips(client: LifxClient, fleet: Fa
     assert link.smoothed_rtt == pytest.approx(0.004)
     # A copy is resent only once a reply is half as late again as usual, or more
     assert 0.006 <= link.retransmit_timeout < 0.012
+
+
+@pytest.mark.parametrize("reply_delay", [0.15, 0.3])
+async def test_a_slow_device_gets_each_request_once_after_warm_up(
+    fleet: FakeFleet, reply_delay: float
+) -> None:
+    """A Wi-Fi bulb in power save answers late but loses nothing: send it everything once."""
+    device = fleet.add("color_bulb", SERIAL)
+    fleet.reply_delay = reply_delay
+    target = address(fleet)
+
+    async def one_request(number: int) -> None:
+        if number % 2:
+            await lifx.send(target, m.LightSetPower(level=65535 * (number % 4 == 1)))
+        else:
+            await lifx.request(target, m.LightGet())
+
+    async with LifxClient() as lifx:
+        for number in range(5):
+            await one_request(number)
+        copies_before = len(device.received)
+        for number in range(40):
+            await one_request(number)
+        copies = len(device.received) - copies_before
+        link = lifx.links[SERIAL]
+        assert copies <= 42, f"{copies / 40:.2f} copies per request"
+        assert link.loss <= 0.05
+        assert link.rtt_median == pytest.approx(reply_delay)
+
+
+async def test_a_late_answer_to_a_copy_sent_again_is_not_counted_as_loss(
+    fleet: FakeFleet,
+) -> None:
+    device = fleet.add("color_bulb", SERIAL)
+    fleet.reply_delay = 0.15
+    async with LifxClient() as lifx:
+        await lifx.request(address(fleet), m.LightGet())
+        # The first copy went unanswered for 0.1 s, so a second went out; both answer.
+        assert len(device.received) == 2
+        await asyncio.sleep(0.2)
+        link = lifx.links[SERIAL]
+        assert (link.transmissions, link.replies, link.late_replies) == (2, 2, 1)
+        assert link.loss == 0.0
+        assert lifx.drops["unmatched"] == 0
+
+
+async def test_loss_shows_the_link_as_it_is_now_not_since_start_up(fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL)
+    async with LifxClient() as lifx:
+        fleet.loss_rate = 0.5
+        for _ in range(100):
+            await lifx.request(address(fleet), m.LightGet())
+        assert lifx.links[SERIAL].loss > 0.3
+        fleet.loss_rate = 0.0
+        for _ in range(600):
+            await lifx.request(address(fleet), m.LightGet())
+        assert lifx.links[SERIAL].loss < 0.05
+
+
+async def test_a_socket_closed_under_the_client_is_opened_again(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    device = fleet.add("color_bulb", SERIAL, power=65535)
+    port = client.transport.local_address[1]
+    fleet.drop_replies[SERIAL] = 1
+    request = asyncio.ensure_future(client.request(address(fleet), m.LightGet()))
+    await asyncio.sleep(0)
+    # Whatever closes it: asyncio closes a datagram transport on any error of sendto
+    # that is not an OSError, without telling the protocol's owner.
+    client.transport._transport.abort()  # type: ignore[union-attr]  # noqa: SLF001
+    state = await request
+    assert state.power == 65535
+    assert client.is_open
+    assert client.transport.local_address[1] == port
+    assert len(device.received) == 2

@@ -23,6 +23,7 @@ from .header import (
     HEADER,
     HEADER_SIZE,
     RES_REQUIRED,
+    SEQUENCE_OFFSET,
     UNTAGGED_PROTOCOL_FIELD,
     is_device_target,
     pack_message,
@@ -55,6 +56,15 @@ MIN_RETRANSMIT_GAP: Final = 0.05
 # Requests due within this much of the timer's run are handled in the same run, so
 # retransmissions due together cost one wake-up, not one each.
 TIMER_SLACK: Final = 0.001
+# How much longer than the smoothed round trip a reply may take before a copy is resent
+RTO_MARGIN: Final = 0.5
+# About how many recent copies the loss figure covers
+LOSS_WINDOW: Final = 200
+# How long a copy superseded by a retransmission may still be answered (and so not count
+# as lost) after its request finished
+LATE_REPLY_WINDOW: Final = 3.0
+# The longest wait between attempts to open a socket that closed under us
+REOPEN_MAX_DELAY: Final = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +108,18 @@ class DeviceAddress:
 
 @dataclass(slots=True)
 class LinkStats:
-    """What the client has measured of one device's link."""
+    """What the client has measured of one device's link.
+
+    Every copy of a request carries its own sequence number, so each reply says which copy
+    it answers: every answered copy is an unambiguous round-trip sample (no Karn's rule
+    needed), and a reply to a copy that was already superseded is not mistaken for loss.
+    """
 
     requests: int = 0
     transmissions: int = 0
+    # Copies answered, including late answers to copies sent again meanwhile
     replies: int = 0
+    late_replies: int = 0
     timeouts: int = 0
     retransmissions: int = 0
     smoothed_rtt: float | None = None
@@ -110,19 +127,43 @@ class LinkStats:
     last_rtts: list[float] = field(default_factory=list)
     # How long a reply can plausibly take on this link (0 until a round trip is measured)
     retransmit_timeout: float = 0.0
+    # Copies sent and answered lately (halved as they grow, so old history fades): loss as
+    # the link is now, not averaged since start-up
+    recent_sent: float = 0.0
+    recent_answered: float = 0.0
 
     def observe_rtt(self, rtt: float) -> None:
-        """Update the smoothed round trip (RFC 6298's estimator)."""
+        """Update the smoothed round trip (RFC 6298's estimator) and the retransmit timeout."""
         if self.smoothed_rtt is None:
             self.smoothed_rtt = rtt
             self.rtt_variance = rtt / 2
         else:
             self.rtt_variance = 0.75 * self.rtt_variance + 0.25 * abs(self.smoothed_rtt - rtt)
             self.smoothed_rtt = 0.875 * self.smoothed_rtt + 0.125 * rtt
-        self.retransmit_timeout = self.smoothed_rtt + 4 * self.rtt_variance
+        # A device whose delay never varies drives the variance to nothing, which would put
+        # the timeout on the very instant its replies arrive: a copy may take half as long
+        # again as the smoothed round trip before it counts as lost.
+        self.retransmit_timeout = self.smoothed_rtt + max(
+            4 * self.rtt_variance, RTO_MARGIN * self.smoothed_rtt
+        )
         self.last_rtts.append(rtt)
         if len(self.last_rtts) > 64:
             del self.last_rtts[:32]
+
+    def sent(self) -> None:
+        """Count one copy sent."""
+        self.transmissions += 1
+        self.recent_sent += 1
+        if self.recent_sent >= LOSS_WINDOW:
+            self.recent_sent /= 2
+            self.recent_answered /= 2
+
+    def answered(self, rtt: float) -> None:
+        """Count one copy answered, `rtt` seconds after it was sent."""
+        self.replies += 1
+        if self.recent_answered < self.recent_sent:
+            self.recent_answered += 1
+        self.observe_rtt(rtt)
 
     @property
     def rtt_median(self) -> float | None:
@@ -134,10 +175,10 @@ class LinkStats:
 
     @property
     def loss(self) -> float:
-        """Fraction of transmissions that got no reply."""
-        if not self.transmissions:
+        """Fraction of the recent copies that got no reply at all (late replies count)."""
+        if not self.recent_sent:
             return 0.0
-        return max(0.0, 1 - self.replies / self.transmissions)
+        return max(0.0, 1 - self.recent_answered / self.recent_sent)
 
 
 class _Collector:
@@ -273,16 +314,18 @@ class _Pending:
         "deadline",
         "due",
         "future",
-        "key",
-        "last_sent",
         "link",
         "reply_types",
         "schedule",
+        "sequences",
+        "target",
+        "unanswered",
     )
 
     def __init__(
         self,
-        key: tuple[bytes, int],
+        target: bytes,
+        sequence: int,
         address: tuple[str, int],
         datagram: bytes,
         ack: bool,
@@ -293,7 +336,9 @@ class _Pending:
         future: asyncio.Future[list[Packet]],
         deadline: float,
     ) -> None:
-        self.key = key
+        self.target = target
+        # Every sequence number a copy of this request went out with, first to last
+        self.sequences = [sequence]
         self.address = address
         self.datagram = datagram
         self.ack = ack
@@ -304,7 +349,8 @@ class _Pending:
         self.future = future
         self.deadline = deadline
         self.attempts = 0
-        self.last_sent = 0.0
+        # When each copy not yet answered was sent, by its sequence number
+        self.unanswered: dict[int, float] = {}
         # When to transmit again (or give up): set by every transmission
         self.due = deadline
 
@@ -343,13 +389,21 @@ class LifxClient:
         # exist only while no slot is free, and a freed slot goes to the first of them.
         self._free_slots = inflight
         self._slot_waiters: deque[asyncio.Future[None]] = deque()
+        # Requests in flight, under the (target, sequence) of every copy sent
         self._pending: dict[tuple[bytes, int], _Pending] = {}
+        # Unanswered copies of finished requests: (link, address, sent at), and when each
+        # stops being awaited, oldest first
+        self._late: dict[tuple[bytes, int], tuple[LinkStats, tuple[str, int], float]] = {}
+        self._late_expiry: deque[tuple[float, tuple[bytes, int], float]] = deque()
         self._sequences: dict[bytes, int] = {}
         self._broadcast_listeners: dict[int, BroadcastListener] = {}
         self._broadcast_sequence = 0
         self.links: dict[str, LinkStats] = {}
         self.drops: Counter[str] = Counter()
         self._transport: LifxTransport | None = None
+        self._local_address: tuple[str, int] = ("0.0.0.0", 0)
+        # Set while a socket closed under us is being replaced
+        self._reopening: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._outbox: list[_Pending] = []
         # One timer for every retransmission and deadline, armed for the earliest one
@@ -361,21 +415,72 @@ class LifxClient:
         if self._transport is not None:
             return
         self._loop = asyncio.get_running_loop()
-        self._transport = await LifxTransport.open(
-            self._on_packet, local_host=local_host, local_port=local_port
+        transport = await LifxTransport.open(
+            self._on_packet,
+            local_host=local_host,
+            local_port=local_port,
+            on_lost=self._on_transport_lost,
         )
+        self._transport = transport
+        # Reopened on the same port, replies to what is in flight still find us
+        self._local_address = (local_host, transport.local_address[1])
 
     async def close(self) -> None:
         """Fail everything pending and close the socket."""
+        transport, self._transport = self._transport, None
+        if self._reopening is not None:
+            self._reopening.cancel()
+            self._reopening = None
         for pending in list(self._pending.values()):
             self._finish(pending, LifxConnectionError("client closed"))
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if self._transport is not None:
-            transport, self._transport = self._transport, None
+        self._late.clear()
+        self._late_expiry.clear()
+        if transport is not None:
             transport.close()
             await transport.closed
+
+    def _on_transport_lost(self, transport: LifxTransport, exc: Exception | None) -> None:
+        """The socket closed without close() asking: open another, keep what is in flight."""
+        if transport is not self._transport or self._reopening is not None:
+            return
+        _LOGGER.warning("LIFX socket closed unexpectedly (%s); opening it again", exc)
+        assert self._loop is not None
+        self._reopening = self._loop.create_task(self._reopen(), name="lifx reopen socket")
+
+    async def _reopen(self) -> None:
+        """Bind a new socket, on the same port if it is still free; retry until it works.
+
+        Meanwhile requests stay registered and their copies count as lost, so they are
+        answered once the socket is back, or time out at their usual deadline.
+        """
+        host, port = self._local_address
+        delay = 0.0
+        while True:
+            if delay:
+                await asyncio.sleep(delay)
+            try:
+                transport = await LifxTransport.open(
+                    self._on_packet,
+                    local_host=host,
+                    local_port=port,
+                    on_lost=self._on_transport_lost,
+                )
+            except LifxConnectionError as err:
+                if port:
+                    # Someone took the port meanwhile: any port will do for what comes next
+                    port = 0
+                    continue
+                if not delay:
+                    _LOGGER.warning("Cannot open the LIFX socket again (%s); retrying", err)
+                delay = min(REOPEN_MAX_DELAY, max(1.0, delay * 2))
+                continue
+            break
+        self._transport = transport
+        self._local_address = (host, transport.local_address[1])
+        self._reopening = None
 
     async def __aenter__(self) -> LifxClient:
         """Open on entry."""
@@ -389,13 +494,13 @@ class LifxClient:
     @property
     def transport(self) -> LifxTransport:
         """The open transport."""
-        if self._transport is None:
+        if self._transport is None or not self._transport.is_open:
             raise LifxConnectionError("client is not open")
         return self._transport
 
     @property
     def is_open(self) -> bool:
-        """Whether the socket is bound."""
+        """Whether the socket is bound (or being bound again after closing under us)."""
         return self._transport is not None
 
     @property
@@ -406,7 +511,7 @@ class LifxClient:
     @property
     def pending_count(self) -> int:
         """How many requests are in flight."""
-        return len(self._pending)
+        return sum(1 for (_, seq), pending in self._pending.items() if seq == pending.sequences[0])
 
     def link(self, serial: str) -> LinkStats:
         """The link statistics of a device (created on first use)."""
@@ -521,8 +626,7 @@ class LifxClient:
         The slot is given back when the request finishes, or here if it cannot start.
         """
         try:
-            transport = self._transport
-            if transport is None:
+            if self._transport is None:
                 raise LifxConnectionError("client is not open")
             loop = self._loop
             assert loop is not None
@@ -555,10 +659,10 @@ class LifxClient:
             schedule = RetrySchedule(schedule.gaps, timeout)
         link = self.link(address.serial)
         link.requests += 1
-        key = (target, sequence)
         now = loop.time()
         pending = _Pending(
-            key,
+            target,
+            sequence,
             address.sockaddr,
             datagram,
             ack,
@@ -570,40 +674,86 @@ class LifxClient:
             now + schedule.deadline,
         )
         # Nothing past this point raises: the request holds its slot until it finishes
-        self._pending[key] = pending
+        self._pending[target, sequence] = pending
         if not ack:
             # A query goes out at once: nothing is gained by holding it back.
-            self._transmit(pending, transport, now)
+            self._transmit(pending, now)
             return pending
         # Acknowledged commands wait for the end of this loop iteration and then go out back
         # to back: commands that many entities issue together (a group, a scene) reach
         # their devices together instead of one after another.
         self._outbox.append(pending)
         if len(self._outbox) == 1:
-            loop.call_soon(self._flush_outbox, transport)
+            loop.call_soon(self._flush_outbox)
         return pending
 
-    def _flush_outbox(self, transport: LifxTransport) -> None:
+    def _flush_outbox(self) -> None:
         outbox, self._outbox = self._outbox, []
         assert self._loop is not None
         now = self._loop.time()
         for pending in outbox:
             if not pending.future.done():
-                self._transmit(pending, transport, now)
+                self._transmit(pending, now)
 
     def _next_sequence(self, target: bytes) -> int:
+        sequence = self._free_sequence(target)
+        if sequence is None:
+            raise LifxError("256 requests already in flight to one device")
+        return sequence
+
+    def _free_sequence(self, target: bytes) -> int | None:
+        """The next sequence number no request in flight, nor a late answer, may claim."""
         sequence = self._sequences.get(target, 0)
+        pending, late = self._pending, self._late
         for _ in range(256):
             sequence = (sequence + 1) & 0xFF
-            if (target, sequence) not in self._pending:
+            key = (target, sequence)
+            if key not in pending and key not in late:
                 self._sequences[target] = sequence
                 return sequence
-        raise LifxError("256 requests already in flight to one device")
+        # Late answers only keep a sequence while others are free: the oldest one yields
+        self._purge_late(None)
+        for _ in range(256):
+            sequence = (sequence + 1) & 0xFF
+            if (target, sequence) not in pending:
+                self._late.pop((target, sequence), None)
+                self._sequences[target] = sequence
+                return sequence
+        return None
 
-    def _transmit(self, pending: _Pending, transport: LifxTransport, now: float) -> None:
-        """Send a request's datagram (again) and note when it is due next."""
+    def _transmit(self, pending: _Pending, now: float) -> None:
+        """Send a request's datagram (again) and note when it is due next.
+
+        A copy sent again gets a fresh sequence number, so its reply tells which copy it
+        answers: the round trip is measured from that copy's own send time.
+        """
+        attempts = pending.attempts
+        if attempts:
+            sequence = self._free_sequence(pending.target)
+            if sequence is None:
+                # Every sequence is taken: send the last copy again as it was
+                sequence = pending.sequences[-1]
+            else:
+                pending.sequences.append(sequence)
+                self._pending[pending.target, sequence] = pending
+                datagram = pending.datagram
+                pending.datagram = (
+                    datagram[:SEQUENCE_OFFSET]
+                    + sequence.to_bytes(1, "little")
+                    + datagram[SEQUENCE_OFFSET + 1 :]
+                )
+        else:
+            sequence = pending.sequences[0]
+        transport = self._transport
         try:
+            if transport is None:
+                raise LifxConnectionError("client is closed")
             transport.send(pending.datagram, pending.address)
+        except LifxConnectionError as err:
+            if self._reopening is None:
+                self._finish(pending, err)
+                return
+            # The socket is being reopened: this copy is lost, the next goes out on the new one
         except LifxError as err:
             self._finish(pending, err)
             return
@@ -611,14 +761,18 @@ class LifxClient:
             # Not expected of a UDP send; the request fails, it does not linger
             self._finish(pending, LifxConnectionError(f"cannot send: {err!r}"))
             return
-        pending.attempts += 1
-        pending.last_sent = now
+        pending.attempts = attempts + 1
+        pending.unanswered[sequence] = now
         link = pending.link
         link.transmissions += 1
-        if pending.attempts > 1:
+        link.recent_sent += 1
+        if link.recent_sent >= LOSS_WINDOW:
+            link.recent_sent /= 2
+            link.recent_answered /= 2
+        if attempts:
             link.retransmissions += 1
         gaps = pending.schedule.gaps
-        gap = gaps[min(pending.attempts, len(gaps)) - 1]
+        gap = gaps[min(attempts, len(gaps) - 1)]
         gap = max(gap, link.retransmit_timeout)
         due = now + (gap if gap > MIN_RETRANSMIT_GAP else MIN_RETRANSMIT_GAP)
         due = min(due, pending.deadline)
@@ -659,9 +813,10 @@ class LifxClient:
 
     def _retransmit_due(self, now: float, horizon: float) -> float | None:
         """Handle every request due by `horizon`; return when the next one is due."""
-        transport = self._transport
         earliest: float | None = None
-        for pending in list(self._pending.values()):
+        for (_, sequence), pending in list(self._pending.items()):
+            if sequence != pending.sequences[0]:
+                continue  # a later copy's entry: the request is handled once, by its first
             if pending.future.done():
                 # Cancelled by its caller: forget it, and free its slot
                 self._finish(pending)
@@ -673,10 +828,7 @@ class LifxClient:
                     pending.link.timeouts += 1
                     self._finish(pending, self._timeout_error(pending))
                     continue
-                if transport is None:
-                    self._finish(pending, LifxConnectionError("transport is closed"))
-                    continue
-                self._transmit(pending, transport, now)
+                self._transmit(pending, now)
                 if pending.future.done():
                     continue
             if earliest is None or pending.due < earliest:
@@ -687,16 +839,23 @@ class LifxClient:
     def _timeout_error(pending: _Pending) -> LifxTimeoutError:
         host, port = pending.address
         return LifxTimeoutError(
-            f"no reply from {host}:{port} ({target_to_serial(pending.key[0])}) after "
+            f"no reply from {host}:{port} ({target_to_serial(pending.target)}) after "
             f"{pending.attempts} transmissions in {pending.schedule.deadline:g} s"
         )
 
     def _finish(
         self, pending: _Pending, error: LifxError | None = None, parts: list[Packet] | None = None
     ) -> None:
-        if self._pending.get(pending.key) is not pending:
+        target, sequences = pending.target, pending.sequences
+        if self._pending.get((target, sequences[0])) is not pending:
             return
-        del self._pending[pending.key]
+        del self._pending[target, sequences[0]]
+        if len(sequences) > 1:
+            for sequence in sequences[1:]:
+                if self._pending.get((target, sequence)) is pending:
+                    del self._pending[target, sequence]
+        if pending.unanswered:
+            self._expect_late(pending)
         self._release_slot()
         future = pending.future
         if future.done():
@@ -705,6 +864,42 @@ class LifxClient:
             future.set_exception(error)
         else:
             future.set_result(parts or [])
+
+    def _expect_late(self, pending: _Pending) -> None:
+        """Keep a finished request's unanswered copies answerable for a while.
+
+        A reply to a copy that was superseded by a retransmission (a slow device answering
+        the first copy after the second went out) proves the copy was not lost.
+        """
+        assert self._loop is not None
+        now = self._loop.time()
+        self._purge_late(now)
+        expires = now + LATE_REPLY_WINDOW
+        for sequence, sent_at in pending.unanswered.items():
+            key = (pending.target, sequence)
+            self._late[key] = (pending.link, pending.address, sent_at)
+            self._late_expiry.append((expires, key, sent_at))
+
+    def _purge_late(self, now: float | None) -> None:
+        """Forget late-answer slots that expired (all of them when `now` is None)."""
+        expiry = self._late_expiry
+        while expiry and (now is None or expiry[0][0] <= now):
+            _, key, sent_at = expiry.popleft()
+            late = self._late.get(key)
+            if late is not None and late[2] == sent_at:
+                del self._late[key]
+
+    def _on_late_reply(self, key: tuple[bytes, int], address: tuple[str, int]) -> bool:
+        """Count a reply to a copy of an already finished request; False if it is none."""
+        late = self._late.get(key)
+        if late is None or late[1] != address:
+            return False
+        del self._late[key]
+        link, _, sent_at = late
+        assert self._loop is not None
+        link.late_replies += 1
+        link.answered(self._loop.time() - sent_at)
+        return True
 
     # Replies
 
@@ -723,6 +918,8 @@ class LifxClient:
             return
         pending = self._pending.get((target, sequence))
         if pending is None:
+            if self._late and self._on_late_reply((target, sequence), address):
+                return
             listener = self._broadcast_listeners.get(sequence)
             if listener is not None:
                 self._on_broadcast_reply(listener, target, pkt_type, datagram, address)
@@ -734,11 +931,11 @@ class LifxClient:
         if address != pending.address:
             self.drops["wrong_address"] += 1
             return
-        link = pending.link
-        link.replies += 1
-        if pending.attempts == 1 and self._loop is not None:
-            # Karn's rule: only unambiguous round trips feed the estimator.
-            link.observe_rtt(self._loop.time() - pending.last_sent)
+        sent_at = pending.unanswered.pop(sequence, None)
+        if sent_at is not None:
+            # The first datagram answering this copy (a multi-part reply sends several)
+            assert self._loop is not None
+            pending.link.answered(self._loop.time() - sent_at)
         if pkt_type == ACK_TYPE:
             if pending.ack:
                 self._finish(pending, parts=[])

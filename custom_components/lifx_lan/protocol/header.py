@@ -11,6 +11,8 @@ from .exceptions import LifxProtocolError
 # size, protocol|addressable|tagged|origin, source, target, res/ack flags, sequence, type.
 HEADER: Final = Struct("<HHI8s6xBB8xH2x")
 HEADER_SIZE: Final = 36
+# Where the sequence byte sits in a packed header: a retransmission rewrites only it.
+SEQUENCE_OFFSET: Final = 23
 PROTOCOL_NUMBER: Final = 1024
 # The largest LIFX packet (TileStateDeviceChain) is 918 bytes; anything over 1024 is not LIFX.
 MAX_DATAGRAM: Final = 1024

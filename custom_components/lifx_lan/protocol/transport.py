@@ -19,13 +19,17 @@ LIFX_PORT: Final = 56700
 type PacketHandler = Callable[[int, bytes, int, int, int, bytes, tuple[str, int]], None]
 """Called as handler(source, target, flags, sequence, pkt_type, datagram, address)."""
 
+type LostHandler = Callable[[LifxTransport, Exception | None], None]
+"""Called as on_lost(transport, error) when the socket closes, asked to or not."""
+
 
 class LifxTransport(asyncio.DatagramProtocol):
     """Validates datagrams and hands whole LIFX packets to one handler; drops the rest."""
 
-    def __init__(self, handler: PacketHandler) -> None:
+    def __init__(self, handler: PacketHandler, on_lost: LostHandler | None = None) -> None:
         """Remember who gets the packets; the socket comes from `open`."""
         self._handler = handler
+        self._on_lost = on_lost
         self._transport: asyncio.DatagramTransport | None = None
         self.closed = asyncio.get_running_loop().create_future()
         self.drops: Counter[str] = Counter()
@@ -34,7 +38,12 @@ class LifxTransport(asyncio.DatagramProtocol):
 
     @classmethod
     async def open(
-        cls, handler: PacketHandler, *, local_host: str = "0.0.0.0", local_port: int = 0
+        cls,
+        handler: PacketHandler,
+        *,
+        local_host: str = "0.0.0.0",
+        local_port: int = 0,
+        on_lost: LostHandler | None = None,
     ) -> LifxTransport:
         """Bind one socket with SO_BROADCAST, for unicast and discovery alike."""
         loop = asyncio.get_running_loop()
@@ -46,8 +55,13 @@ class LifxTransport(asyncio.DatagramProtocol):
         except OSError as err:
             sock.close()
             raise LifxConnectionError(f"cannot bind UDP {local_host}:{local_port}: {err}") from err
-        _, protocol = await loop.create_datagram_endpoint(lambda: cls(handler), sock=sock)
+        _, protocol = await loop.create_datagram_endpoint(lambda: cls(handler, on_lost), sock=sock)
         return protocol
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the socket can send."""
+        return self._transport is not None and not self._transport.is_closing()
 
     @property
     def local_address(self) -> tuple[str, int]:
@@ -67,6 +81,8 @@ class LifxTransport(asyncio.DatagramProtocol):
         self._transport = None
         if not self.closed.done():
             self.closed.set_result(None)
+        if self._on_lost is not None:
+            self._on_lost(self, exc)
 
     @override
     def error_received(self, exc: Exception) -> None:
