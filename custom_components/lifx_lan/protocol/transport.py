@@ -19,6 +19,32 @@ LIFX_PORT: Final = 56700
 type PacketHandler = Callable[[int, bytes, int, int, int, bytes, tuple[str, int]], None]
 """Called as handler(source, target, flags, sequence, pkt_type, datagram, address)."""
 
+# Characters of the numeric IPv4 forms (decimal, octal and 0x-hex parts). inet_aton stops
+# at the first space and ignores the rest, so anything else must be turned away first.
+_IPV4_CHARACTERS: Final = frozenset("0123456789abcdefxABCDEFX.")
+
+
+def canonical_sockaddr(host: object, port: object) -> tuple[str, int]:
+    """(host, port) with host as the dotted quad that replies come from.
+
+    The host may be in any numeric IPv4 form the OS accepts (127.1, 0x7f.0.0.1); a host
+    name is refused, because resolving it would block and replies carry an address, not
+    a name. The port must be an int from 1 to 65535. Raises LifxConnectionError otherwise.
+    """
+    canonical: str | None = None
+    if isinstance(host, str) and host and _IPV4_CHARACTERS.issuperset(host):
+        try:
+            canonical = socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            canonical = None
+    if canonical is None:
+        raise LifxConnectionError(
+            f"{host!r} is not an IPv4 address (LIFX devices speak IPv4; resolve names first)"
+        )
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port <= 0xFFFF:
+        raise LifxConnectionError(f"port {port!r} is not an integer from 1 to 65535")
+    return canonical, port
+
 
 class LifxTransport(asyncio.DatagramProtocol):
     """Validates datagrams and hands whole LIFX packets to one handler; drops the rest."""
