@@ -1,4 +1,4 @@
-"""Addresses: DeviceAddress accepts only IPv4 and real ports, kept in the form replies come from."""
+"""Addresses: DeviceAddress accepts only IPv4 and real ports, and a bad send spares the socket."""
 
 from __future__ import annotations
 
@@ -54,4 +54,50 @@ async def test_a_device_addressed_in_a_short_ipv4_form_is_answered(
 ) -> None:
     fleet.add("color_bulb", SERIAL, power=65535)
     reply = await client.request(DeviceAddress(SERIAL, "127.1", fleet.port), m.LightGetPower())
+    assert reply.level == 65535
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        ("127.0.0.1", 70000),
+        ("127.0.0.1", -1),
+        ("127.0.0.1", 0),
+        ("localhost", 56700),
+        ("127.1", 56700),
+        ("::1", 56700),
+        ("127.0.0.1", 56700.0),
+        ("127.0.0.1",),
+    ],
+    ids=["port_70000", "port_negative", "port_0", "host_name", "short_ipv4", "ipv6",
+         "float_port", "no_port"],
+)  # fmt: skip
+async def test_a_send_to_an_invalid_address_raises_and_the_socket_still_works(
+    client: LifxClient, fleet: FakeFleet, address: Any
+) -> None:
+    fleet.add("color_bulb", SERIAL, power=65535)
+    sequence = client.listen_broadcast(lambda reply, target, source: None)
+    try:
+        with pytest.raises(LifxConnectionError, match="cannot send to"):
+            client.send_tagged(m.DeviceGetService(), sequence, address)
+    finally:
+        client.stop_listening(sequence)
+    assert not client.transport.closed.done()
+    reply = await client.request(DeviceAddress(SERIAL, "127.0.0.1", fleet.port), m.LightGetPower())
+    assert reply.level == 65535
+
+
+async def test_a_float_port_is_not_sent_even_after_its_integer_twin(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    """The transport remembers addresses it has checked; 56700.0 == 56700 must not pass."""
+    fleet.add("color_bulb", SERIAL, power=65535)
+    sequence = client.listen_broadcast(lambda reply, target, source: None)
+    try:
+        client.send_tagged(m.DeviceGetService(), sequence, ("127.0.0.1", fleet.port))
+        with pytest.raises(LifxConnectionError, match="cannot send to"):
+            client.send_tagged(m.DeviceGetService(), sequence, ("127.0.0.1", float(fleet.port)))
+    finally:
+        client.stop_listening(sequence)
+    reply = await client.request(DeviceAddress(SERIAL, "127.0.0.1", fleet.port), m.LightGetPower())
     assert reply.level == 65535

@@ -18,7 +18,7 @@ import re
 import struct
 from typing import Final, Literal
 
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
 import pytest
 
 from custom_components.lifx_lan.protocol import messages as m
@@ -715,3 +715,48 @@ def test_device_address_is_a_dotted_quad_and_a_real_port_or_raises_connection_er
     if is_dotted_quad(host):
         assert address.host == host
     assert DeviceAddress(SERIAL, address.host, port) == address
+
+
+@FUZZ
+@given(
+    sends=st.lists(
+        st.tuples(
+            st.one_of(HOSTILE_HOSTS, st.ip_addresses(v=4, network="127.0.0.0/8").map(str)),
+            st.one_of(HOSTILE_PORTS, st.just("own port")),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+async def test_transport_sends_to_a_dotted_quad_and_real_port_else_raises_and_stays_open(
+    sends: list[tuple[str, object]],
+) -> None:
+    recorder = Recorder()
+    # Bound to every address, so a datagram to any 127.x.y.z comes back to this socket.
+    transport = await LifxTransport.open(recorder, local_host="0.0.0.0")
+    own_port = transport.local_address[1]
+    delivered = 0
+    try:
+        for number, (host, drawn_port) in enumerate(sends):
+            port = own_port if drawn_port == "own port" else drawn_port
+            valid = is_dotted_quad(host) and type(port) is int and 1 <= port <= 0xFFFF
+            # Nothing but this test's own socket may be sent to.
+            assume(not valid or (ipaddress.IPv4Address(host).is_loopback and port == own_port))
+            datagram = pack_message(2, b"", source=2, target=bytes(8), sequence=number & 0xFF)
+            try:
+                transport.send(datagram, (host, port))  # type: ignore[arg-type]
+            except LifxConnectionError:
+                event("rejected")
+                assert not valid
+            else:
+                event("sent")
+                assert valid
+                delivered += 1
+            assert not transport.closed.done()
+        # A last datagram to itself proves the socket still sends and receives.
+        transport.send(pack_message(2, b"", source=2, target=bytes(8), sequence=0),
+                       ("127.0.0.1", own_port))  # fmt: skip
+        await until(lambda: len(recorder.calls) == delivered + 1)
+    finally:
+        transport.close()
+        await transport.closed
