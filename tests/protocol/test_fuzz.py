@@ -11,18 +11,19 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+import ipaddress
 import math
 import random
 import re
 import struct
 from typing import Final, Literal
 
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
 import pytest
 
 from custom_components.lifx_lan.protocol import messages as m
 from custom_components.lifx_lan.protocol.client import DeviceAddress, LifxClient
-from custom_components.lifx_lan.protocol.exceptions import LifxProtocolError
+from custom_components.lifx_lan.protocol.exceptions import LifxConnectionError, LifxProtocolError
 from custom_components.lifx_lan.protocol.header import pack_message, serial_to_target
 from custom_components.lifx_lan.protocol.transport import LifxTransport
 from tests.fake_lifx import FakeDevice, FakeFleet
@@ -635,3 +636,127 @@ async def test_batch_with_an_unpackable_message_does_not_leak_an_inflight_slot(
         await lifx.send(DeviceAddress(SERIAL, fleet.host, fleet.port), m.LightSetPower(level=1))
     finally:
         await lifx.close()
+
+
+# Addresses
+
+
+def render_number(number: int, base: Literal["decimal", "octal", "hex", "HEX"]) -> str:
+    """One part of a numeric IPv4 address as inet_aton reads it (a leading 0 means octal)."""
+    if base == "decimal":
+        return str(number)
+    if base == "octal":
+        return f"0{number:o}"
+    return f"0x{number:x}" if base == "hex" else f"0X{number:X}"
+
+
+@st.composite
+def ipv4_renderings(draw: st.DrawFn) -> tuple[str, str]:
+    """Any numeric form of an IPv4 address (127.1, 0x7f.0.0.1, 2130706433) and its dotted quad.
+
+    With fewer than four parts the last one holds all the remaining bytes.
+    """
+    value = draw(st.integers(0, 0xFFFFFFFF))
+    count = draw(st.integers(1, 4))
+    octets = value.to_bytes(4, "big")
+    numbers = [*octets[: count - 1], int.from_bytes(octets[count - 1 :], "big")]
+    bases = st.sampled_from(["decimal", "octal", "hex", "HEX"])
+    text = ".".join(render_number(number, draw(bases)) for number in numbers)
+    return text, str(ipaddress.IPv4Address(value))
+
+
+def is_dotted_quad(host: object) -> bool:
+    """The oracle: a canonical IPv4 address, as the standard library defines it."""
+    try:
+        return str(ipaddress.IPv4Address(host)) == host  # type: ignore[arg-type]
+    except ValueError:
+        return False
+
+
+HOSTILE_HOSTS: Final = st.one_of(
+    st.text(max_size=20),
+    st.text(alphabet="0123456789abcdefxX. \t\0:", max_size=20),
+    st.ip_addresses(v=6).map(str),
+    st.sampled_from(["localhost", "lifx.invalid", "", " ", "127.0.0.1 ", "256.1.1.1", "1.2.3"]),
+    ipv4_renderings().map(lambda rendering: rendering[0]),
+)
+HOSTILE_PORTS: Final = st.one_of(
+    st.integers(-(2**33), 2**33),
+    st.integers(1, 0xFFFF),
+    st.sampled_from([0, 65536, True, 56700.0, "56700", None]),
+)
+
+
+@FUZZ
+@given(rendering=ipv4_renderings())
+def test_device_address_turns_every_numeric_ipv4_form_into_its_dotted_quad(
+    rendering: tuple[str, str],
+) -> None:
+    text, dotted_quad = rendering
+    assert DeviceAddress(SERIAL, text, 56700).host == dotted_quad
+
+
+@FUZZ
+@given(host=HOSTILE_HOSTS, port=HOSTILE_PORTS)
+def test_device_address_is_a_dotted_quad_and_a_real_port_or_raises_connection_error(
+    host: str, port: int
+) -> None:
+    valid_port = type(port) is int and 1 <= port <= 0xFFFF
+    try:
+        address = DeviceAddress(SERIAL, host, port)
+    except LifxConnectionError:
+        event("rejected")
+        assert not (is_dotted_quad(host) and valid_port)
+        return
+    event("accepted")
+    assert valid_port
+    assert is_dotted_quad(address.host)
+    assert address.sockaddr == (address.host, port)
+    if is_dotted_quad(host):
+        assert address.host == host
+    assert DeviceAddress(SERIAL, address.host, port) == address
+
+
+@FUZZ
+@given(
+    sends=st.lists(
+        st.tuples(
+            st.one_of(HOSTILE_HOSTS, st.ip_addresses(v=4, network="127.0.0.0/8").map(str)),
+            st.one_of(HOSTILE_PORTS, st.just("own port")),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+async def test_transport_sends_to_a_dotted_quad_and_real_port_else_raises_and_stays_open(
+    sends: list[tuple[str, object]],
+) -> None:
+    recorder = Recorder()
+    # Bound to every address, so a datagram to any 127.x.y.z comes back to this socket.
+    transport = await LifxTransport.open(recorder, local_host="0.0.0.0")
+    own_port = transport.local_address[1]
+    delivered = 0
+    try:
+        for number, (host, drawn_port) in enumerate(sends):
+            port = own_port if drawn_port == "own port" else drawn_port
+            valid = is_dotted_quad(host) and type(port) is int and 1 <= port <= 0xFFFF
+            # Nothing but this test's own socket may be sent to.
+            assume(not valid or (ipaddress.IPv4Address(host).is_loopback and port == own_port))
+            datagram = pack_message(2, b"", source=2, target=bytes(8), sequence=number & 0xFF)
+            try:
+                transport.send(datagram, (host, port))  # type: ignore[arg-type]
+            except LifxConnectionError:
+                event("rejected")
+                assert not valid
+            else:
+                event("sent")
+                assert valid
+                delivered += 1
+            assert not transport.closed.done()
+        # A last datagram to itself proves the socket still sends and receives.
+        transport.send(pack_message(2, b"", source=2, target=bytes(8), sequence=0),
+                       ("127.0.0.1", own_port))  # fmt: skip
+        await until(lambda: len(recorder.calls) == delivered + 1)
+    finally:
+        transport.close()
+        await transport.closed

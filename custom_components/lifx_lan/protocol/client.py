@@ -44,7 +44,7 @@ from .messages import (
     TileGet64,
     TileState64,
 )
-from .transport import LIFX_PORT, LifxTransport
+from .transport import LIFX_PORT, LifxTransport, canonical_sockaddr
 
 _LOGGER = logging.getLogger(__package__)
 
@@ -100,10 +100,18 @@ class DeviceAddress:
     sockaddr: tuple[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        """Validate the serial once and keep its 8-byte wire form and socket address."""
+        """Validate serial, host and port once; keep the wire target and socket address.
+
+        The host is kept in the canonical form replies come from (127.1 becomes
+        127.0.0.1), since replies are matched by address. A host that is not an IPv4
+        address, or a port outside 1..65535, raises LifxConnectionError here rather than
+        on every send.
+        """
         object.__setattr__(self, "target", serial_to_target(self.serial))
         object.__setattr__(self, "serial", self.target[:6].hex())
-        object.__setattr__(self, "sockaddr", (self.host, self.port))
+        sockaddr = canonical_sockaddr(self.host, self.port)
+        object.__setattr__(self, "host", sockaddr[0])
+        object.__setattr__(self, "sockaddr", sockaddr)
 
 
 @dataclass(slots=True)

@@ -22,6 +22,35 @@ type PacketHandler = Callable[[int, bytes, int, int, int, bytes, tuple[str, int]
 type LostHandler = Callable[[LifxTransport, Exception | None], None]
 """Called as on_lost(transport, error) when the socket closes, asked to or not."""
 
+# Characters of the numeric IPv4 forms (decimal, octal and 0x-hex parts). inet_aton stops
+# at the first space and ignores the rest, so anything else must be turned away first.
+_IPV4_CHARACTERS: Final = frozenset("0123456789abcdefxABCDEFX.")
+# How many checked addresses `send` remembers; past this it forgets them all and checks
+# again, which only a scan of a large network ever causes.
+_CHECKED_ADDRESSES_LIMIT: Final = 4096
+
+
+def canonical_sockaddr(host: object, port: object) -> tuple[str, int]:
+    """(host, port) with host as the dotted quad that replies come from.
+
+    The host may be in any numeric IPv4 form the OS accepts (127.1, 0x7f.0.0.1); a host
+    name is refused, because resolving it would block and replies carry an address, not
+    a name. The port must be an int from 1 to 65535. Raises LifxConnectionError otherwise.
+    """
+    canonical: str | None = None
+    if isinstance(host, str) and host and _IPV4_CHARACTERS.issuperset(host):
+        try:
+            canonical = socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            canonical = None
+    if canonical is None:
+        raise LifxConnectionError(
+            f"{host!r} is not an IPv4 address (LIFX devices speak IPv4; resolve names first)"
+        )
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port <= 0xFFFF:
+        raise LifxConnectionError(f"port {port!r} is not an integer from 1 to 65535")
+    return canonical, port
+
 
 class LifxTransport(asyncio.DatagramProtocol):
     """Validates datagrams and hands whole LIFX packets to one handler; drops the rest."""
@@ -35,6 +64,8 @@ class LifxTransport(asyncio.DatagramProtocol):
         self.drops: Counter[str] = Counter()
         self.received = 0
         self.sent = 0
+        # Addresses `send` has checked, each mapped to itself: see `send`.
+        self._checked_addresses: dict[tuple[str, int], tuple[str, int]] = {}
 
     @classmethod
     async def open(
@@ -110,11 +141,46 @@ class LifxTransport(asyncio.DatagramProtocol):
         self._handler(source, target, flags, sequence, pkt_type, data, addr)  # type: ignore[arg-type]
 
     def send(self, data: bytes, address: tuple[str, int]) -> None:
-        """Send one datagram; never blocks (UDP sendto on a non-blocking socket)."""
+        """Send one datagram; never blocks (UDP sendto on a non-blocking socket).
+
+        Raises LifxConnectionError, and sends nothing, unless `address` is a canonical
+        dotted-quad IPv4 address and a port from 1 to 65535.
+        """
         if self._transport is None or self._transport.is_closing():
             raise LifxConnectionError("transport is closed")
+        # asyncio hands a port out of range or a host of the wrong type to its fatal-error
+        # path, which closes the socket every device shares, and a host name would be
+        # resolved by a blocking lookup. So every address is checked before sendto. This
+        # runs for every request, so a checked address is remembered by the tuple object
+        # itself: requests send their DeviceAddress's own `sockaddr` (already checked when
+        # the DeviceAddress was made), and cost one dict lookup here. An equal tuple that
+        # is a different object (56700.0 equals 56700) is checked afresh.
+        try:
+            checked = self._checked_addresses.get(address) is address
+        except TypeError:
+            checked = False  # unhashable, so not an address at all
+        if not checked:
+            self._check_address(address)
         self._transport.sendto(data, address)
         self.sent += 1
+
+    def _check_address(self, address: object) -> None:
+        """Remember a valid address for `send`; raise LifxConnectionError for any other."""
+        if not isinstance(address, tuple) or len(address) != 2:
+            raise LifxConnectionError(f"cannot send to {address!r}: not a (host, port) pair")
+        host, port = address
+        try:
+            canonical = canonical_sockaddr(host, port)
+        except LifxConnectionError as err:
+            raise LifxConnectionError(f"cannot send to {address!r}: {err}") from err
+        if canonical[0] != host:
+            # Replies come from the canonical form, and everything above matches them by it.
+            raise LifxConnectionError(
+                f"cannot send to {address!r}: write the host as {canonical[0]!r}"
+            )
+        if len(self._checked_addresses) >= _CHECKED_ADDRESSES_LIMIT:
+            self._checked_addresses.clear()
+        self._checked_addresses[address] = address
 
     def close(self) -> None:
         """Close the socket."""
