@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from typing import Any
 
@@ -27,7 +28,6 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
-from homeassistant.util.network import is_host_valid
 import voluptuous as vol
 
 from .const import (
@@ -54,22 +54,41 @@ CONF_MANUAL = "manual"
 SOURCE_PICKED = "picked"
 
 
+# ASCII digits only: str.isdigit() also takes "²" and the digits of other scripts.
+_PORT = re.compile(r"[0-9]{1,5}", re.ASCII)
+# One label of a DNS name (RFC 1123): letters, digits and inner hyphens, ASCII only.
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
+_MAX_HOST_NAME = 253
+
+
 def _parse_host(text: str) -> tuple[str, int] | None:
     """'host' or 'host:port' (IPv4 or a DNS name); None when it is not an address."""
-    text = text.strip()
-    host, sep, port_text = text.rpartition(":")
-    port = LIFX_PORT
-    if sep and port_text.isdigit() and "]" not in port_text:
-        port = int(port_text)
-    else:
-        host = text
-    if not 0 < port <= 0xFFFF or not host:
+    host, sep, port_text = text.strip().rpartition(":")
+    if not sep:
+        host, port_text = port_text, str(LIFX_PORT)
+    if not _PORT.fullmatch(port_text) or not 0 < int(port_text) <= 0xFFFF:
         return None
+    if not _is_ipv4_address(host) and not _is_host_name(host):
+        return None
+    return host, int(port_text)
+
+
+def _is_ipv4_address(host: str) -> bool:
     try:
-        address = ipaddress.ip_address(host)
+        ipaddress.IPv4Address(host)
     except ValueError:
-        return (host, port) if is_host_valid(host) else None
-    return (host, port) if address.version == 4 else None
+        return False
+    return True
+
+
+def _is_host_name(host: str) -> bool:
+    labels = host.removesuffix(".").split(".")
+    return (
+        len(host) <= _MAX_HOST_NAME
+        and all(_HOST_LABEL.fullmatch(label) for label in labels)
+        # A name whose last label is a number is a mistyped IPv4 address (RFC 3696).
+        and not labels[-1].isdigit()
+    )
 
 
 async def _async_resolve(hass: HomeAssistant, host: str) -> str:

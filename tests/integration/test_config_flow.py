@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable
 from datetime import timedelta
+from ipaddress import IPv4Address
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -28,10 +29,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
+from custom_components.lifx_lan.config_flow import _parse_host
 from custom_components.lifx_lan.const import (
     CONF_POLL_INTERVAL,
     CONF_SERIAL,
@@ -363,6 +366,25 @@ async def test_manual_host_name_is_resolved_to_the_device_address(
         "127.0.0.1:65536",
         ":56700",
         "127.0.0.1:port",
+        # Digits to str.isdigit() that int() refuses, and digits of other scripts.
+        "192.0.2.1:\u00b2",
+        "127.0.0.1:\u0665\u0666\u0667\u0660\u0660",
+        "\u0661\u0662\u0667.0.0.1",
+        "127.0.0.1:+1",
+        "127.0.0.1:-1",
+        "127.0.0.1: 56700",
+        "127.0.0.1 :56700",
+        "127.0.0.1:",
+        "127.0.0.1:56700:56700",
+        "::1:56700",
+        "my bulb",
+        "local\nhost",
+        "\u212aitchen",  # KELVIN SIGN, a letter only to case-insensitive Unicode matching
+        "k\u00fcche.local",
+        "1.2.3",
+        "999.0.0.1",
+        "-bulb.local",
+        "a" * 64,
     ],
 )
 async def test_manual_rejects_what_is_not_an_ipv4_address_or_host_name(
@@ -378,6 +400,46 @@ async def test_manual_rejects_what_is_not_an_ipv4_address_or_host_name(
     assert result["errors"] == {CONF_HOST: "invalid_host"}
     assert _suggested_host(result) == host
     assert fleet.raw_received == []
+
+
+# What people type, and what they mistype: digits of every kind, separators and spaces.
+HOST_CHARACTERS = st.sampled_from(
+    [*"0123456789.:-[]%+ \t\nabzAZ", "\u00b2", "\u0665", "\u212a", "\u00fc", "\uff11"]
+)
+HOST_TEXT = st.one_of(
+    st.text(),
+    st.text(HOST_CHARACTERS, max_size=30),
+    st.builds(lambda host, port: f"{host}:{port}", st.ip_addresses(v=4), st.text(HOST_CHARACTERS)),
+)
+PROPERTY = settings(
+    max_examples=500,
+    deadline=None,
+    database=None,  # no .hypothesis/ directory in the work tree
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+@PROPERTY
+@given(text=HOST_TEXT)
+def test_host_parsing_never_raises_and_gives_only_an_ascii_host_and_a_real_port(text: str) -> None:
+    # The manual and reconfigure forms must answer invalid_host, never "Unknown error".
+    target = _parse_host(text)
+
+    if target is not None:
+        host, port = target
+        assert 0 < port <= 0xFFFF
+        assert host.isascii()
+        assert host
+        assert not any(character.isspace() or character == ":" for character in host)
+
+
+@PROPERTY
+@given(address=st.ip_addresses(v=4), port=st.integers(1, 0xFFFF))
+def test_host_parsing_accepts_every_ipv4_address_with_or_without_a_port(
+    address: IPv4Address, port: int
+) -> None:
+    assert _parse_host(f"{address}:{port}") == (str(address), port)
+    assert _parse_host(f" {address} ") == (str(address), LIFX_PORT)
 
 
 async def test_manual_nobody_answering_is_cannot_connect(
