@@ -18,6 +18,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -195,21 +196,31 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self._async_create_device(device)
 
     async def _async_create_device(self, device: DiscoveredDevice) -> ConfigFlowResult:
-        await self.async_set_unique_id(device.serial, raise_on_progress=False)
-        existing = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial)
-        # The pick form offers ignored devices, and Home Assistant lets only SOURCE_USER
-        # replace an ignored entry: the other devices of the same pick may too.
-        if existing is None or existing.source != SOURCE_IGNORE:
-            if existing is not None:
-                self._async_update_address(existing, device.host, device.port)
-            self._abort_if_unique_id_configured()
+        self._async_abort_if_added(device)
         try:
             title = await self._async_describe(device)
         except LifxError:
             return self.async_abort(reason="cannot_connect")
+        # Another flow may have added the device while this one asked its name (two forms
+        # submitted at once), so look again, with no await between the look and the entry.
+        # The unique id is claimed only now: when one flow creates the entry, Home
+        # Assistant drops every other flow that claimed it from progress, and a flow
+        # dropped in the middle of a step fails instead of aborting.
+        await self.async_set_unique_id(device.serial, raise_on_progress=False)
+        self._async_abort_if_added(device)
         return self.async_create_entry(
             title=title, data={CONF_HOST: device.host, CONF_PORT: device.port}
         )
+
+    @callback
+    def _async_abort_if_added(self, device: DiscoveredDevice) -> None:
+        """Abort when the device has an entry (given the address it answered at)."""
+        existing = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial)
+        # The pick form offers ignored devices, and Home Assistant lets only SOURCE_USER
+        # replace an ignored entry: the other devices of the same pick may too.
+        if existing is not None and existing.source != SOURCE_IGNORE:
+            self._async_update_address(existing, device.host, device.port)
+            raise AbortFlow("already_configured")
 
     async def async_step_manual(
         self,

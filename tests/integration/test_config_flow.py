@@ -555,6 +555,99 @@ async def test_manual_address_of_only_configured_devices_aborts(
     assert result["reason"] == "already_configured"
 
 
+async def _submit_together(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *forms: tuple[ConfigFlowResult, Any]
+) -> list[ConfigFlowResult]:
+    """Submit several flows' forms at once, as two browser tabs or two users can."""
+    configure = hass.config_entries.flow.async_configure
+    return await _run(
+        hass, freezer, asyncio.gather(*(configure(form["flow_id"], data) for form, data in forms))
+    )
+
+
+def _assert_bulb_added_once(hass: HomeAssistant, caplog: pytest.LogCaptureFixture) -> None:
+    """One entry for the bulb, no flow left over, and nothing for Home Assistant to report."""
+    assert [entry.unique_id for entry in _entries(hass).values()].count(BULB) == 1
+    assert hass.config_entries.flow.async_progress() == []
+    assert "same unique ID" not in caplog.text
+
+
+def _assert_one_created_one_aborted(results: list[ConfigFlowResult]) -> None:
+    created, aborted = sorted(results, key=lambda r: r["type"] is FlowResultType.ABORT)
+    assert created["type"] is FlowResultType.CREATE_ENTRY
+    assert aborted["type"] is FlowResultType.ABORT
+    assert aborted["reason"] in ("already_configured", "already_in_progress")
+
+
+async def test_two_manual_flows_for_one_device_submitted_together_add_it_once(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    first = await _manual_form(hass, freezer)
+    second = await _manual_form(hass, freezer)
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    host = {CONF_HOST: f"127.0.0.1:{fleet.port}"}
+
+    results = await _submit_together(hass, freezer, (first, host), (second, host))
+
+    _assert_one_created_one_aborted(results)
+    _assert_bulb_added_once(hass, caplog)
+
+
+async def test_a_device_picked_and_typed_in_at_the_same_time_is_added_once(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    other_fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The bulb answers the scan on one address and the typed-in probe on another, so the
+    # typed address leads to it alone.
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    other_fleet.add("color_bulb", BULB, label="Kitchen")
+    pick_form = await _start_user(hass, freezer)
+    manual_form = await _manual_form(hass, freezer)
+
+    results = await _submit_together(
+        hass,
+        freezer,
+        (pick_form, {"devices": [BULB]}),
+        (manual_form, {CONF_HOST: f"127.0.0.1:{other_fleet.port}"}),
+    )
+
+    _assert_one_created_one_aborted(results)
+    _assert_bulb_added_once(hass, caplog)
+
+
+async def test_a_device_picked_second_and_typed_in_at_the_same_time_is_added_once(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    other_fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Picked second, the bulb is added by a flow of its own that the pick form starts.
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    fleet.add("white_bulb", WHITE, label="Bedroom")
+    other_fleet.add("color_bulb", BULB, label="Kitchen")
+    pick_form = await _start_user(hass, freezer)
+    manual_form = await _manual_form(hass, freezer)
+
+    picked, _typed = await _submit_together(
+        hass,
+        freezer,
+        (pick_form, {"devices": [WHITE, BULB]}),
+        (manual_form, {CONF_HOST: f"127.0.0.1:{other_fleet.port}"}),
+    )
+
+    assert picked["type"] is FlowResultType.CREATE_ENTRY
+    assert picked["title"] == "Bedroom"
+    assert set(_entries(hass)) == {WHITE, BULB}
+    _assert_bulb_added_once(hass, caplog)
+
+
 # DHCP: a LIFX MAC address took an IP address.
 
 
