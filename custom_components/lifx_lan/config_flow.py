@@ -16,9 +16,10 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_MAC, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -115,6 +116,7 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing discovered."""
         self._discovered: dict[str, DiscoveredDevice] = {}
         self._device: DiscoveredDevice | None = None
+        self._mac: str | None = None
         self._title = ""
 
     @staticmethod
@@ -282,7 +284,10 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
             answering = []
         if not answering:
             return self.async_abort(reason="cannot_connect")
-        return await self._async_discovered(answering[0])
+        # The MAC is the device's only when it is the one device at the address: behind
+        # an emulator or a bridge it is the host's.
+        mac = format_mac(discovery_info.macaddress) if len(answering) == 1 else None
+        return await self._async_discovered(answering[0], mac)
 
     async def async_step_integration_discovery(
         self, discovery_info: dict[str, Any]
@@ -294,18 +299,21 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
             )
         )
 
-    async def _async_discovered(self, device: DiscoveredDevice) -> ConfigFlowResult:
+    async def _async_discovered(
+        self, device: DiscoveredDevice, mac: str | None = None
+    ) -> ConfigFlowResult:
         await self.async_set_unique_id(device.serial)
-        # A known device only gets its address updated; its coordinator follows it
-        # there without a reload.
+        # A known device only gets its address (and the MAC, when DHCP saw it) updated;
+        # its coordinator follows it there without a reload.
         self._abort_if_unique_id_configured(
-            updates={CONF_HOST: device.host, CONF_PORT: device.port}, reload_on_update=False
+            updates=self._entry_data(device, mac), reload_on_update=False
         )
         try:
             self._title = await self._async_describe(device)
         except LifxError:
             return self.async_abort(reason="cannot_connect")
         self._device = device
+        self._mac = mac
         self.context["title_placeholders"] = {"name": self._title}
         return await self.async_step_discovery_confirm()
 
@@ -316,14 +324,21 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         assert self._device is not None
         if user_input is not None:
             return self.async_create_entry(
-                title=self._title,
-                data={CONF_HOST: self._device.host, CONF_PORT: self._device.port},
+                title=self._title, data=self._entry_data(self._device, self._mac)
             )
         self._set_confirm_only()
         return self.async_show_form(
             step_id="discovery_confirm",
             description_placeholders={"name": self._title, "host": self._device.host},
         )
+
+    @staticmethod
+    def _entry_data(device: DiscoveredDevice, mac: str | None) -> dict[str, Any]:
+        """Where the device is, and its MAC address when DHCP saw it (never a guess)."""
+        data: dict[str, Any] = {CONF_HOST: device.host, CONF_PORT: device.port}
+        if mac is not None:
+            data[CONF_MAC] = mac
+        return data
 
     # Reconfigure: a new address for the same device.
 

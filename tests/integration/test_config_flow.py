@@ -24,7 +24,7 @@ from homeassistant.config_entries import (
     ConfigEntryState,
     ConfigFlowResult,
 )
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_MAC, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import device_registry as dr
@@ -651,8 +651,9 @@ async def test_a_device_picked_second_and_typed_in_at_the_same_time_is_added_onc
 # DHCP: a LIFX MAC address took an IP address.
 
 
-def _dhcp(serial: str, ip: str = "127.0.0.1") -> DhcpServiceInfo:
-    return DhcpServiceInfo(ip=ip, hostname=f"lifx-{serial[-4:]}", macaddress=serial)
+def _dhcp(serial: str, ip: str = "127.0.0.1", mac: str | None = None) -> DhcpServiceInfo:
+    """What Home Assistant's DHCP watcher hands over: the MAC in lower case, no colons."""
+    return DhcpServiceInfo(ip=ip, hostname=f"lifx-{serial[-4:]}", macaddress=mac or serial)
 
 
 async def test_dhcp_new_device_is_confirmed_then_added(
@@ -673,8 +674,64 @@ async def test_dhcp_new_device_is_confirmed_then_added(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Kitchen"
-    assert result["data"] == {CONF_HOST: "127.0.0.1", CONF_PORT: fleet.port}
+    assert result["data"] == {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: fleet.port,
+        CONF_MAC: "d0:73:d5:00:00:01",
+    }
     assert _entries(hass)[BULB].state is ConfigEntryState.LOADED
+
+
+async def test_dhcp_mac_of_a_new_device_shows_on_its_device(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    # From firmware 3.70 the Wi-Fi MAC is not the serial: it is what DHCP saw that counts.
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    result = await _start(hass, freezer, SOURCE_DHCP, _dhcp(BULB, mac="d073d5abcdef"))
+
+    result = await _configure(hass, freezer, result, {})
+
+    entry = _entries(hass)[BULB]
+    assert entry.data[CONF_MAC] == "d0:73:d5:ab:cd:ef"
+    (device,) = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert device.connections == {(dr.CONNECTION_NETWORK_MAC, "d0:73:d5:ab:cd:ef")}
+
+
+async def test_dhcp_mac_of_a_configured_device_shows_on_its_device(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    entry, _ = await add_device("color_bulb")
+    (device,) = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert device.connections == set()
+
+    result = await _start(hass, freezer, SOURCE_DHCP, _dhcp(BULB, mac="d073d5abcdef"))
+    await _run(hass, freezer, hass.async_block_till_done())
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_MAC] == "d0:73:d5:ab:cd:ef"
+    (device,) = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert device.connections == {(dr.CONNECTION_NETWORK_MAC, "d0:73:d5:ab:cd:ef")}
+
+
+async def test_dhcp_mac_of_an_address_several_devices_answer_at_is_given_to_none(
+    hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    # An emulator or a bridge: the MAC is the host's, not any one device's.
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    fleet.add("strip", STRIP, label="Hallway")
+    result = await _start(hass, freezer, SOURCE_DHCP, _dhcp(BULB, mac="d073d5abcdef"))
+
+    result = await _configure(hass, freezer, result, {})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert CONF_MAC not in result["data"]
 
 
 async def test_dhcp_known_device_follows_it_without_reload(
@@ -697,7 +754,11 @@ async def test_dhcp_known_device_follows_it_without_reload(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    assert entry.data == {CONF_HOST: "127.0.0.1", CONF_PORT: other_fleet.port}
+    assert entry.data == {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: other_fleet.port,
+        CONF_MAC: "d0:73:d5:00:00:01",
+    }
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data is coordinator  # not reloaded
     assert coordinator.device.address.port == other_fleet.port
