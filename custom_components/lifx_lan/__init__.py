@@ -10,6 +10,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import LifxConfigEntry, LifxCoordinator
+from .devices import async_repair_device
 from .network import async_get_network
 from .protocol import LifxError
 from .services import async_setup_services
@@ -34,6 +35,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: LifxConfigEntry) -> bool:
     """Set up one LIFX device."""
+    async_repair_device(hass, entry)
     network = async_get_network(hass)
     try:
         await network.async_entry_loaded()
@@ -52,8 +54,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifxConfigEntry) -> bool
         raise
     entry.runtime_data = coordinator
     entry.async_on_unload(entry.add_update_listener(coordinator.async_entry_updated))
+    entry.async_on_unload(entry.add_update_listener(_async_device_changed))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def _async_device_changed(hass: HomeAssistant, entry: LifxConfigEntry) -> None:
+    """DHCP discovery may have told the device's MAC address: show it on the device."""
+    async_repair_device(hass, entry)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: LifxConfigEntry) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from typing import Any
 
@@ -15,8 +16,10 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_MAC, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -27,7 +30,6 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
-from homeassistant.util.network import is_host_valid
 import voluptuous as vol
 
 from .const import (
@@ -54,22 +56,41 @@ CONF_MANUAL = "manual"
 SOURCE_PICKED = "picked"
 
 
+# ASCII digits only: str.isdigit() also takes "²" and the digits of other scripts.
+_PORT = re.compile(r"[0-9]{1,5}", re.ASCII)
+# One label of a DNS name (RFC 1123): letters, digits and inner hyphens, ASCII only.
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
+_MAX_HOST_NAME = 253
+
+
 def _parse_host(text: str) -> tuple[str, int] | None:
     """'host' or 'host:port' (IPv4 or a DNS name); None when it is not an address."""
-    text = text.strip()
-    host, sep, port_text = text.rpartition(":")
-    port = LIFX_PORT
-    if sep and port_text.isdigit() and "]" not in port_text:
-        port = int(port_text)
-    else:
-        host = text
-    if not 0 < port <= 0xFFFF or not host:
+    host, sep, port_text = text.strip().rpartition(":")
+    if not sep:
+        host, port_text = port_text, str(LIFX_PORT)
+    if not _PORT.fullmatch(port_text) or not 0 < int(port_text) <= 0xFFFF:
         return None
+    if not _is_ipv4_address(host) and not _is_host_name(host):
+        return None
+    return host, int(port_text)
+
+
+def _is_ipv4_address(host: str) -> bool:
     try:
-        address = ipaddress.ip_address(host)
+        ipaddress.IPv4Address(host)
     except ValueError:
-        return (host, port) if is_host_valid(host) else None
-    return (host, port) if address.version == 4 else None
+        return False
+    return True
+
+
+def _is_host_name(host: str) -> bool:
+    labels = host.removesuffix(".").split(".")
+    return (
+        len(host) <= _MAX_HOST_NAME
+        and all(_HOST_LABEL.fullmatch(label) for label in labels)
+        # A name whose last label is a number is a mistyped IPv4 address (RFC 3696).
+        and not labels[-1].isdigit()
+    )
 
 
 async def _async_resolve(hass: HomeAssistant, host: str) -> str:
@@ -95,6 +116,7 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing discovered."""
         self._discovered: dict[str, DiscoveredDevice] = {}
         self._device: DiscoveredDevice | None = None
+        self._mac: str | None = None
         self._title = ""
 
     @staticmethod
@@ -176,21 +198,31 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self._async_create_device(device)
 
     async def _async_create_device(self, device: DiscoveredDevice) -> ConfigFlowResult:
-        await self.async_set_unique_id(device.serial, raise_on_progress=False)
-        existing = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial)
-        # The pick form offers ignored devices, and Home Assistant lets only SOURCE_USER
-        # replace an ignored entry: the other devices of the same pick may too.
-        if existing is None or existing.source != SOURCE_IGNORE:
-            if existing is not None:
-                self._async_update_address(existing, device.host, device.port)
-            self._abort_if_unique_id_configured()
+        self._async_abort_if_added(device)
         try:
             title = await self._async_describe(device)
         except LifxError:
             return self.async_abort(reason="cannot_connect")
+        # Another flow may have added the device while this one asked its name (two forms
+        # submitted at once), so look again, with no await between the look and the entry.
+        # The unique id is claimed only now: when one flow creates the entry, Home
+        # Assistant drops every other flow that claimed it from progress, and a flow
+        # dropped in the middle of a step fails instead of aborting.
+        await self.async_set_unique_id(device.serial, raise_on_progress=False)
+        self._async_abort_if_added(device)
         return self.async_create_entry(
             title=title, data={CONF_HOST: device.host, CONF_PORT: device.port}
         )
+
+    @callback
+    def _async_abort_if_added(self, device: DiscoveredDevice) -> None:
+        """Abort when the device has an entry (given the address it answered at)."""
+        existing = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial)
+        # The pick form offers ignored devices, and Home Assistant lets only SOURCE_USER
+        # replace an ignored entry: the other devices of the same pick may too.
+        if existing is not None and existing.source != SOURCE_IGNORE:
+            self._async_update_address(existing, device.host, device.port)
+            raise AbortFlow("already_configured")
 
     async def async_step_manual(
         self,
@@ -252,7 +284,10 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
             answering = []
         if not answering:
             return self.async_abort(reason="cannot_connect")
-        return await self._async_discovered(answering[0])
+        # The MAC is the device's only when it is the one device at the address: behind
+        # an emulator or a bridge it is the host's.
+        mac = format_mac(discovery_info.macaddress) if len(answering) == 1 else None
+        return await self._async_discovered(answering[0], mac)
 
     async def async_step_integration_discovery(
         self, discovery_info: dict[str, Any]
@@ -264,18 +299,21 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
             )
         )
 
-    async def _async_discovered(self, device: DiscoveredDevice) -> ConfigFlowResult:
+    async def _async_discovered(
+        self, device: DiscoveredDevice, mac: str | None = None
+    ) -> ConfigFlowResult:
         await self.async_set_unique_id(device.serial)
-        # A known device only gets its address updated; its coordinator follows it
-        # there without a reload.
+        # A known device only gets its address (and the MAC, when DHCP saw it) updated;
+        # its coordinator follows it there without a reload.
         self._abort_if_unique_id_configured(
-            updates={CONF_HOST: device.host, CONF_PORT: device.port}, reload_on_update=False
+            updates=self._entry_data(device, mac), reload_on_update=False
         )
         try:
             self._title = await self._async_describe(device)
         except LifxError:
             return self.async_abort(reason="cannot_connect")
         self._device = device
+        self._mac = mac
         self.context["title_placeholders"] = {"name": self._title}
         return await self.async_step_discovery_confirm()
 
@@ -286,14 +324,21 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         assert self._device is not None
         if user_input is not None:
             return self.async_create_entry(
-                title=self._title,
-                data={CONF_HOST: self._device.host, CONF_PORT: self._device.port},
+                title=self._title, data=self._entry_data(self._device, self._mac)
             )
         self._set_confirm_only()
         return self.async_show_form(
             step_id="discovery_confirm",
             description_placeholders={"name": self._title, "host": self._device.host},
         )
+
+    @staticmethod
+    def _entry_data(device: DiscoveredDevice, mac: str | None) -> dict[str, Any]:
+        """Where the device is, and its MAC address when DHCP saw it (never a guess)."""
+        data: dict[str, Any] = {CONF_HOST: device.host, CONF_PORT: device.port}
+        if mac is not None:
+            data[CONF_MAC] = mac
+        return data
 
     # Reconfigure: a new address for the same device.
 

@@ -5,13 +5,32 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_HOST, CONF_MAC
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
 from .coordinator import LifxConfigEntry, LifxCoordinator
 
+# Where the home is on the network, and the names people gave it and its rooms.
+TO_REDACT = {CONF_HOST, CONF_MAC, "group", "label", "title", "unique_id"}
+# LIFX serials start with LIFX's d073d5: that much tells support it is a genuine LIFX
+# serial without telling which device it is.
+SERIAL_PREFIX_LENGTH = 6
+
+
+def _redact_serial(serial: str) -> str:
+    """The serial's LIFX prefix, the rest masked: d073d5******."""
+    return serial[:SERIAL_PREFIX_LENGTH] + "*" * (len(serial) - SERIAL_PREFIX_LENGTH)
+
 
 def _coordinator_diagnostics(coordinator: LifxCoordinator) -> dict[str, Any]:
+    diagnostics = async_redact_data(_coordinator_data(coordinator), TO_REDACT)
+    diagnostics["serial"] = _redact_serial(coordinator.serial)
+    return diagnostics
+
+
+def _coordinator_data(coordinator: LifxCoordinator) -> dict[str, Any]:
     identity = coordinator.identity
     client = coordinator.device.client
     link = client.links.get(coordinator.serial)
@@ -63,9 +82,12 @@ def _coordinator_diagnostics(coordinator: LifxCoordinator) -> dict[str, Any]:
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: LifxConfigEntry
 ) -> dict[str, Any]:
-    """Diagnostics of a device's entry (nothing here is secret: no tokens on a LAN)."""
+    """Diagnostics of a device's entry, without its address, MAC, names or full serial."""
     return {
-        "entry": {"title": entry.title, "data": dict(entry.data), "options": dict(entry.options)},
+        "entry": async_redact_data(
+            {"title": entry.title, "data": dict(entry.data), "options": dict(entry.options)},
+            TO_REDACT,
+        ),
         "device": _coordinator_diagnostics(entry.runtime_data),
     }
 
@@ -73,5 +95,5 @@ async def async_get_config_entry_diagnostics(
 async def async_get_device_diagnostics(
     hass: HomeAssistant, entry: LifxConfigEntry, device: DeviceEntry
 ) -> dict[str, Any]:
-    """Diagnostics of the device (one device per entry)."""
+    """Diagnostics of the device (one device per entry), redacted like the entry's."""
     return _coordinator_diagnostics(entry.runtime_data)

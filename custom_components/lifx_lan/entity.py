@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
+from homeassistant.const import CONF_MAC
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import LifxCoordinator
-
-# From firmware 3.70 the Wi-Fi MAC is the serial with its last octet plus one; routers and
-# DHCP see that address, so the device registry must too to merge with them.
-MAC_OFFSET_FIRMWARE = (3, 70)
-
-
-def wifi_mac(serial: str, firmware: tuple[int, int]) -> str:
-    """The MAC address the device uses on Wi-Fi, as aa:bb:cc:dd:ee:ff."""
-    octets = bytearray.fromhex(serial)
-    if firmware >= MAC_OFFSET_FIRMWARE:
-        octets[5] = (octets[5] + 1) % 256
-    return ":".join(f"{octet:02x}" for octet in octets)
 
 
 class LifxEntity(CoordinatorEntity[LifxCoordinator]):
@@ -41,10 +30,13 @@ class LifxEntity(CoordinatorEntity[LifxCoordinator]):
         assert identity is not None
         serial = coordinator.serial
         self._attr_unique_id = f"{serial}_{key}"
-        mac = wifi_mac(serial, identity.firmware)
+        # A LIFX device does not tell its MAC address: only the one DHCP discovery saw is
+        # registered. One derived from the serial is a guess, and two devices that guess
+        # alike would be merged into one.
+        mac: str | None = coordinator.config_entry.data.get(CONF_MAC)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, serial)},
-            connections={(CONNECTION_NETWORK_MAC, mac)},
+            connections=set() if mac is None else {(CONNECTION_NETWORK_MAC, mac)},
             manufacturer="LIFX",
             model=identity.product.name,
             model_id=str(identity.product.product_id),

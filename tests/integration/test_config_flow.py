@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable
 from datetime import timedelta
+from ipaddress import IPv4Address
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -23,15 +24,17 @@ from homeassistant.config_entries import (
     ConfigEntryState,
     ConfigFlowResult,
 )
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_MAC, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
+from custom_components.lifx_lan.config_flow import _parse_host
 from custom_components.lifx_lan.const import (
     CONF_POLL_INTERVAL,
     CONF_SERIAL,
@@ -363,6 +366,25 @@ async def test_manual_host_name_is_resolved_to_the_device_address(
         "127.0.0.1:65536",
         ":56700",
         "127.0.0.1:port",
+        # Digits to str.isdigit() that int() refuses, and digits of other scripts.
+        "192.0.2.1:\u00b2",
+        "127.0.0.1:\u0665\u0666\u0667\u0660\u0660",
+        "\u0661\u0662\u0667.0.0.1",
+        "127.0.0.1:+1",
+        "127.0.0.1:-1",
+        "127.0.0.1: 56700",
+        "127.0.0.1 :56700",
+        "127.0.0.1:",
+        "127.0.0.1:56700:56700",
+        "::1:56700",
+        "my bulb",
+        "local\nhost",
+        "\u212aitchen",  # KELVIN SIGN, a letter only to case-insensitive Unicode matching
+        "k\u00fcche.local",
+        "1.2.3",
+        "999.0.0.1",
+        "-bulb.local",
+        "a" * 64,
     ],
 )
 async def test_manual_rejects_what_is_not_an_ipv4_address_or_host_name(
@@ -378,6 +400,46 @@ async def test_manual_rejects_what_is_not_an_ipv4_address_or_host_name(
     assert result["errors"] == {CONF_HOST: "invalid_host"}
     assert _suggested_host(result) == host
     assert fleet.raw_received == []
+
+
+# What people type, and what they mistype: digits of every kind, separators and spaces.
+HOST_CHARACTERS = st.sampled_from(
+    [*"0123456789.:-[]%+ \t\nabzAZ", "\u00b2", "\u0665", "\u212a", "\u00fc", "\uff11"]
+)
+HOST_TEXT = st.one_of(
+    st.text(),
+    st.text(HOST_CHARACTERS, max_size=30),
+    st.builds(lambda host, port: f"{host}:{port}", st.ip_addresses(v=4), st.text(HOST_CHARACTERS)),
+)
+PROPERTY = settings(
+    max_examples=500,
+    deadline=None,
+    database=None,  # no .hypothesis/ directory in the work tree
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+@PROPERTY
+@given(text=HOST_TEXT)
+def test_host_parsing_never_raises_and_gives_only_an_ascii_host_and_a_real_port(text: str) -> None:
+    # The manual and reconfigure forms must answer invalid_host, never "Unknown error".
+    target = _parse_host(text)
+
+    if target is not None:
+        host, port = target
+        assert 0 < port <= 0xFFFF
+        assert host.isascii()
+        assert host
+        assert not any(character.isspace() or character == ":" for character in host)
+
+
+@PROPERTY
+@given(address=st.ip_addresses(v=4), port=st.integers(1, 0xFFFF))
+def test_host_parsing_accepts_every_ipv4_address_with_or_without_a_port(
+    address: IPv4Address, port: int
+) -> None:
+    assert _parse_host(f"{address}:{port}") == (str(address), port)
+    assert _parse_host(f" {address} ") == (str(address), LIFX_PORT)
 
 
 async def test_manual_nobody_answering_is_cannot_connect(
@@ -493,11 +555,105 @@ async def test_manual_address_of_only_configured_devices_aborts(
     assert result["reason"] == "already_configured"
 
 
+async def _submit_together(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *forms: tuple[ConfigFlowResult, Any]
+) -> list[ConfigFlowResult]:
+    """Submit several flows' forms at once, as two browser tabs or two users can."""
+    configure = hass.config_entries.flow.async_configure
+    return await _run(
+        hass, freezer, asyncio.gather(*(configure(form["flow_id"], data) for form, data in forms))
+    )
+
+
+def _assert_bulb_added_once(hass: HomeAssistant, caplog: pytest.LogCaptureFixture) -> None:
+    """One entry for the bulb, no flow left over, and nothing for Home Assistant to report."""
+    assert [entry.unique_id for entry in _entries(hass).values()].count(BULB) == 1
+    assert hass.config_entries.flow.async_progress() == []
+    assert "same unique ID" not in caplog.text
+
+
+def _assert_one_created_one_aborted(results: list[ConfigFlowResult]) -> None:
+    created, aborted = sorted(results, key=lambda r: r["type"] is FlowResultType.ABORT)
+    assert created["type"] is FlowResultType.CREATE_ENTRY
+    assert aborted["type"] is FlowResultType.ABORT
+    assert aborted["reason"] in ("already_configured", "already_in_progress")
+
+
+async def test_two_manual_flows_for_one_device_submitted_together_add_it_once(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    first = await _manual_form(hass, freezer)
+    second = await _manual_form(hass, freezer)
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    host = {CONF_HOST: f"127.0.0.1:{fleet.port}"}
+
+    results = await _submit_together(hass, freezer, (first, host), (second, host))
+
+    _assert_one_created_one_aborted(results)
+    _assert_bulb_added_once(hass, caplog)
+
+
+async def test_a_device_picked_and_typed_in_at_the_same_time_is_added_once(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    other_fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The bulb answers the scan on one address and the typed-in probe on another, so the
+    # typed address leads to it alone.
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    other_fleet.add("color_bulb", BULB, label="Kitchen")
+    pick_form = await _start_user(hass, freezer)
+    manual_form = await _manual_form(hass, freezer)
+
+    results = await _submit_together(
+        hass,
+        freezer,
+        (pick_form, {"devices": [BULB]}),
+        (manual_form, {CONF_HOST: f"127.0.0.1:{other_fleet.port}"}),
+    )
+
+    _assert_one_created_one_aborted(results)
+    _assert_bulb_added_once(hass, caplog)
+
+
+async def test_a_device_picked_second_and_typed_in_at_the_same_time_is_added_once(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    other_fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Picked second, the bulb is added by a flow of its own that the pick form starts.
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    fleet.add("white_bulb", WHITE, label="Bedroom")
+    other_fleet.add("color_bulb", BULB, label="Kitchen")
+    pick_form = await _start_user(hass, freezer)
+    manual_form = await _manual_form(hass, freezer)
+
+    picked, _typed = await _submit_together(
+        hass,
+        freezer,
+        (pick_form, {"devices": [WHITE, BULB]}),
+        (manual_form, {CONF_HOST: f"127.0.0.1:{other_fleet.port}"}),
+    )
+
+    assert picked["type"] is FlowResultType.CREATE_ENTRY
+    assert picked["title"] == "Bedroom"
+    assert set(_entries(hass)) == {WHITE, BULB}
+    _assert_bulb_added_once(hass, caplog)
+
+
 # DHCP: a LIFX MAC address took an IP address.
 
 
-def _dhcp(serial: str, ip: str = "127.0.0.1") -> DhcpServiceInfo:
-    return DhcpServiceInfo(ip=ip, hostname=f"lifx-{serial[-4:]}", macaddress=serial)
+def _dhcp(serial: str, ip: str = "127.0.0.1", mac: str | None = None) -> DhcpServiceInfo:
+    """What Home Assistant's DHCP watcher hands over: the MAC in lower case, no colons."""
+    return DhcpServiceInfo(ip=ip, hostname=f"lifx-{serial[-4:]}", macaddress=mac or serial)
 
 
 async def test_dhcp_new_device_is_confirmed_then_added(
@@ -518,8 +674,64 @@ async def test_dhcp_new_device_is_confirmed_then_added(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Kitchen"
-    assert result["data"] == {CONF_HOST: "127.0.0.1", CONF_PORT: fleet.port}
+    assert result["data"] == {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: fleet.port,
+        CONF_MAC: "d0:73:d5:00:00:01",
+    }
     assert _entries(hass)[BULB].state is ConfigEntryState.LOADED
+
+
+async def test_dhcp_mac_of_a_new_device_shows_on_its_device(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    # From firmware 3.70 the Wi-Fi MAC is not the serial: it is what DHCP saw that counts.
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    result = await _start(hass, freezer, SOURCE_DHCP, _dhcp(BULB, mac="d073d5abcdef"))
+
+    result = await _configure(hass, freezer, result, {})
+
+    entry = _entries(hass)[BULB]
+    assert entry.data[CONF_MAC] == "d0:73:d5:ab:cd:ef"
+    (device,) = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert device.connections == {(dr.CONNECTION_NETWORK_MAC, "d0:73:d5:ab:cd:ef")}
+
+
+async def test_dhcp_mac_of_a_configured_device_shows_on_its_device(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    entry, _ = await add_device("color_bulb")
+    (device,) = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert device.connections == set()
+
+    result = await _start(hass, freezer, SOURCE_DHCP, _dhcp(BULB, mac="d073d5abcdef"))
+    await _run(hass, freezer, hass.async_block_till_done())
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_MAC] == "d0:73:d5:ab:cd:ef"
+    (device,) = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert device.connections == {(dr.CONNECTION_NETWORK_MAC, "d0:73:d5:ab:cd:ef")}
+
+
+async def test_dhcp_mac_of_an_address_several_devices_answer_at_is_given_to_none(
+    hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    # An emulator or a bridge: the MAC is the host's, not any one device's.
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    fleet.add("strip", STRIP, label="Hallway")
+    result = await _start(hass, freezer, SOURCE_DHCP, _dhcp(BULB, mac="d073d5abcdef"))
+
+    result = await _configure(hass, freezer, result, {})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert CONF_MAC not in result["data"]
 
 
 async def test_dhcp_known_device_follows_it_without_reload(
@@ -542,7 +754,11 @@ async def test_dhcp_known_device_follows_it_without_reload(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-    assert entry.data == {CONF_HOST: "127.0.0.1", CONF_PORT: other_fleet.port}
+    assert entry.data == {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: other_fleet.port,
+        CONF_MAC: "d0:73:d5:00:00:01",
+    }
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data is coordinator  # not reloaded
     assert coordinator.device.address.port == other_fleet.port

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -42,3 +44,31 @@ async def test_device_diagnostics(
     assert device is not None
     diagnostics = await get_diagnostics_for_device(hass, hass_client, entry, device)
     assert diagnostics == snapshot(exclude=VOLATILE)
+
+
+async def test_diagnostics_redact_addresses_names_and_all_but_the_serials_lifx_prefix(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    add_device: AddDevice,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    entry, _ = await add_device("color_bulb", label="Anna's bedside lamp")
+    hass.config_entries.async_update_entry(entry, data={**entry.data, "mac": "d0:73:d5:00:00:01"})
+    await hass.async_block_till_done()
+    device = device_registry.async_get_device(identifiers={("lifx_lan", "d073d5000001")})
+    assert device is not None
+
+    for diagnostics in (
+        await get_diagnostics_for_config_entry(hass, hass_client, entry),
+        await get_diagnostics_for_device(hass, hass_client, entry, device),
+    ):
+        text = json.dumps(diagnostics)
+        for private in ("127.0.0.1", "d0:73:d5:00:00:01", "Anna", "Living Room", "d073d5000001"):
+            assert private not in text
+        device_diagnostics = diagnostics.get("device", diagnostics)
+        assert device_diagnostics["serial"] == "d073d5******"
+        assert device_diagnostics["state"]["label"] == "**REDACTED**"
+        # What support needs stays.
+        assert device_diagnostics["product"]["name"] == "LIFX A19"
+        assert device_diagnostics["product"]["firmware"] == "3.70"
+        assert device_diagnostics["link"]["replies"] > 0

@@ -16,12 +16,15 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
+    STATE_UNKNOWN,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 
+from custom_components.lifx_lan.const import DEFAULT_POLL_INTERVAL
 from custom_components.lifx_lan.protocol import messages as m
+from tests.fake_lifx import PROFILES, with_profile
 from tests.integration.conftest import AddDevice, advance
 
 
@@ -109,6 +112,22 @@ async def test_rssi_is_polled_only_while_its_sensor_is_enabled(
     assert hass.states.get("sensor.color_bulb_signal_strength").state == "-52"
     assert entry.runtime_data.rssi_wanted == 1
     assert any(r.pkt_type == m.DeviceGetWifiInfo.pkt_type for r in fake.received)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("signal", [float("nan"), float("inf"), float("-inf")])
+async def test_a_non_finite_wifi_signal_reads_unknown_and_the_device_stays_available(
+    hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory, signal: float
+) -> None:
+    profile = with_profile(PROFILES["color_bulb"], wifi_signal=signal)
+    _, fake = await add_device("color_bulb", profile=profile)
+
+    for _ in range(3):
+        fake.received.clear()
+        await advance(hass, freezer, DEFAULT_POLL_INTERVAL)
+        assert any(r.pkt_type == m.DeviceGetWifiInfo.pkt_type for r in fake.received)
+        assert hass.states.get("light.color_bulb").state == STATE_OFF
+        assert hass.states.get("sensor.color_bulb_signal_strength").state == STATE_UNKNOWN
 
 
 async def test_rssi_is_not_polled_by_default(hass: HomeAssistant, add_device: AddDevice) -> None:

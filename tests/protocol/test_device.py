@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from custom_components.lifx_lan.protocol import (
@@ -15,7 +17,7 @@ from custom_components.lifx_lan.protocol import (
     signal_to_rssi,
 )
 from custom_components.lifx_lan.protocol.device import decode_label, encode_label, milliseconds
-from tests.fake_lifx import FakeDevice, FakeFleet
+from tests.fake_lifx import PROFILES, FakeDevice, FakeFleet, with_profile
 
 SERIAL = "d073d5000001"
 
@@ -267,3 +269,24 @@ def test_rssi_from_milliwatts_or_dbm() -> None:
     assert signal_to_rssi(-60.0) == -60
     assert signal_to_rssi(1e-6) == -60
     assert signal_to_rssi(0.0) == 0
+    assert signal_to_rssi(-150.0) == -150
+    assert signal_to_rssi(1000.0) == 30
+
+
+@pytest.mark.parametrize(
+    "signal",
+    [math.nan, math.inf, -math.inf, 3.4e38, -3.4e38, 1e-30, 5e-324, -151.0, 1e4],
+)
+def test_rssi_of_a_non_finite_or_impossible_signal_is_unknown(signal: float) -> None:
+    assert signal_to_rssi(signal) is None
+
+
+@pytest.mark.parametrize("signal", [math.nan, math.inf, -math.inf])
+async def test_wifi_rssi_of_a_device_reporting_a_non_finite_signal_is_unknown(
+    client: LifxClient, fleet: FakeFleet, signal: float
+) -> None:
+    # The float32 goes over the wire as the device sent it.
+    fleet.add_profile(with_profile(PROFILES["color_bulb"], wifi_signal=signal), SERIAL)
+    device = LifxDevice(client, DeviceAddress(SERIAL, "127.0.0.1", fleet.port))
+
+    assert await device.get_wifi_rssi() is None

@@ -171,15 +171,25 @@ class EffectState:
     palette: tuple[LightHsbk, ...] = ()
 
 
-def signal_to_rssi(signal: float) -> int:
-    """StateWifiInfo's signal as dBm.
+# Below -150 dBm is under the noise floor of any radio, and above +30 dBm (1 W) is more
+# than any Wi-Fi transmitter sends: a reading out there is a broken value, not a signal.
+MIN_RSSI_DBM = -150
+MAX_RSSI_DBM = 30
+
+
+def signal_to_rssi(signal: float) -> int | None:
+    """StateWifiInfo's signal as dBm; None when it is no signal strength at all.
 
     Older firmware reports received power in milliwatts (a small positive float);
-    newer firmware reports dBm directly (a negative number).
+    newer firmware reports dBm directly (a negative number). The field is a float32,
+    so a device can also send NaN or an infinity.
     """
-    if signal <= 0:
-        return round(signal)
-    return round(10 * math.log10(signal))
+    if not math.isfinite(signal):
+        return None
+    dbm = signal if signal <= 0 else 10 * math.log10(signal)
+    if not MIN_RSSI_DBM <= dbm <= MAX_RSSI_DBM:
+        return None
+    return round(dbm)
 
 
 class LifxDevice:
@@ -270,8 +280,8 @@ class LifxDevice:
             id=state.location.hex(), label=decode_label(state.label), updated_at=state.updated_at
         )
 
-    async def get_wifi_rssi(self) -> int:
-        """Wi-Fi signal strength in dBm."""
+    async def get_wifi_rssi(self) -> int | None:
+        """Wi-Fi signal strength in dBm (None when the device sent no real value)."""
         state = await self._request(DeviceGetWifiInfo())
         return signal_to_rssi(state.signal)
 
