@@ -118,8 +118,9 @@ FULL = Plan(
     spread_pause=0.1,
     spread_delay=0.02,
     spread_delay_actions=4,
-    # 40 sequential requests at 300 ms take 12 s per client and run: two runs give a range
-    # without adding a quarter to the bench's time
+    # 45 sequential requests at 300 ms keep each client waiting 14 s a run, so only the first
+    # two runs have them (about two minutes in all): one run would give no range, and at
+    # 1.05 copies per request two stray copies in 40 requests already decide the target
     slow_delays=(0.15, 0.3),
     slow_warmup=5,
     slow_requests=40,
