@@ -35,10 +35,14 @@ from scripts.bench_lib.report import (
     loss_rows,
     loss_table,
     markdown_table,
+    slow_table,
 )
 from scripts.bench_lib.runner import (
     FULL,
     ROOT,
+    SCENARIOS,
+    SLOW_REQUEST_BUDGET,
+    SLOW_SETTLE,
     SMOKE,
     BenchError,
     ClientRun,
@@ -133,10 +137,47 @@ def _machine() -> str:
     return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
-async def _run(args: argparse.Namespace) -> int:
+def _scenarios(args: argparse.Namespace) -> tuple[str, ...]:
+    """The scenarios asked for, in the bench's own order."""
+    if args.scenarios:
+        wanted = {name.strip() for name in args.scenarios.split(",")}
+        unknown = wanted - set(SCENARIOS)
+        if unknown:
+            raise BenchError(
+                f"unknown scenario(s) {', '.join(sorted(unknown))}; pick from {','.join(SCENARIOS)}"
+            )
+    else:
+        wanted = set(SCENARIOS)
+    if args.skip_ha:
+        wanted.discard("ha")
+    return tuple(name for name in SCENARIOS if name in wanted)
+
+
+def _plan(args: argparse.Namespace, scenarios: tuple[str, ...]) -> Plan:
+    """The plan of this mode, with the number of runs the options ask for."""
     plan: Plan = SMOKE if args.smoke else FULL
+    if set(scenarios) - {"ha"} == {"slow"}:
+        # Only the slow devices: every run is one of theirs
+        runs = args.runs or plan.slow_runs
+        return dataclasses.replace(plan, runs=runs, slow_runs=runs)
     if args.runs:
-        plan = Plan(**{**plan.__dict__, "runs": args.runs})
+        return dataclasses.replace(plan, runs=args.runs, slow_runs=min(plan.slow_runs, args.runs))
+    return plan
+
+
+def _slow_devices(plan: Plan) -> dict[float, Dev]:
+    """One fake colour bulb per delay of the slow-device scenario, by delay."""
+    return {
+        delay: Dev(f"d073d5a1{index + 1:04x}", "127.0.0.1", 0, KIND_BULB)
+        for index, delay in enumerate(plan.slow_delays)
+    }
+
+
+async def _run(args: argparse.Namespace) -> int:
+    scenarios = _scenarios(args)
+    plan = _plan(args, scenarios)
+    # Leaving out Home Assistant alone still measures every client scenario
+    complete = set(scenarios) >= set(SCENARIOS) - {"ha"}
     clients = [c.strip() for c in args.clients.split(",")] if args.clients else list(CLIENTS)
     if args.candidate:
         clients.insert(clients.index("ours") + 1 if "ours" in clients else 0, "candidate")
@@ -151,17 +192,25 @@ async def _run(args: argparse.Namespace) -> int:
     fleet = _fleet(plan, args.smoke)
     mode = "smoke" if args.smoke else "full"
     log(f"bench: {mode} run, {plan.runs} run(s) of {', '.join(clients)}")
+    if not complete:
+        log(f"bench: only {', '.join(scenarios)}")
     log(f"bench: logs in {scratch}")
     runs: list[ClientRun] = []
     spread_spec = [("color_bulb", f"d073d5a0{i + 1:04x}") for i in range(plan.spread_devices)]
+    slow = _slow_devices(plan)
+    slow_spec = [("color_bulb", dev.serial) for dev in slow.values()]
     async with (
         EmulatorFleet(emulator_spec(fleet), start_timeout=60.0) as emulator,
-        FakeServer(spread_spec, scratch, "spread") as fake,
+        FakeServer(spread_spec + slow_spec, scratch, "devices") as fake,
     ):
         kinds = {serial: kind for serial, kind, _, _ in fleet}
         devices = [Dev(d.serial, d.host, d.port, kinds[d.serial]) for d in emulator.devices]
         fake_devices = [Dev(serial, "127.0.0.1", fake.port, KIND_BULB) for _, serial in spread_spec]
-        stage = Stage(emulator, devices, fake, fake_devices)
+        slow_devices = {
+            delay: dataclasses.replace(dev, port=fake.port) for delay, dev in slow.items()
+        }
+        stage = Stage(emulator, devices, fake, fake_devices, slow_devices)
+        await stage.slow_down()
         emulator_version = str(emulator.ready_message.get("emulator_version"))
         for run in range(plan.runs):
             order = clients[run % len(clients) :] + clients[: run % len(clients)]
@@ -170,12 +219,12 @@ async def _run(args: argparse.Namespace) -> int:
                 log(f"bench: run {run + 1}/{plan.runs}: {client} ({at:.0f} s)")
                 worker = Worker(client, scratch, trees)
                 try:
-                    runs.append(await run_client(stage, worker, plan, client, run))
+                    runs.append(await run_client(stage, worker, plan, client, run, scenarios))
                 finally:
                     await worker.stop()
     ha: dict[str, Any] | None = None
     ha_candidate: dict[str, Any] | None = None
-    if not args.skip_ha:
+    if "ha" in scenarios:
         at = time.monotonic() - started
         log(f"bench: Home Assistant, {plan.ha_devices} devices ({at:.0f} s)")
         ha = await run_ha(plan, scratch, trees["ours"], "ours")
@@ -185,6 +234,9 @@ async def _run(args: argparse.Namespace) -> int:
     (scratch / "runs.json").write_text(json.dumps([dataclasses.asdict(r) for r in runs]))
     _log_phases(runs)
     targets = check_targets(runs, plan, ha) if "ours" in clients else []
+    if not complete:
+        # The scenarios left out have no figures: their targets are not unknown, just not run
+        targets = [t for t in targets if t.met is not None]
     info = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "elapsed": elapsed,
@@ -198,10 +250,14 @@ async def _run(args: argparse.Namespace) -> int:
         "fleet": _describe(fleet),
         "ha_candidate": ha_candidate,
         "kernel_stamps": all(r.info.get("kernel_stamps", True) for r in runs),
+        "scenarios": None if complete else scenarios,
     }
     text = "\n".join(render(runs, plan, clients, ha, targets, info, smoke=args.smoke))
     print(text)
-    output = Path(args.output) if args.output else (None if args.smoke else RESULTS)
+    # A smoke run or a partial one never replaces the published results unless asked to
+    output = (
+        Path(args.output) if args.output else (RESULTS if complete and not args.smoke else None)
+    )
     if output is not None and not args.no_write:
         output.write_text(text + "\n")
         log(f"bench: wrote {output}")
@@ -222,10 +278,12 @@ def render(
     """The whole report, as markdown (also what the terminal shows)."""
     versions = info["versions"]
     load_start, load_end = info["load"]
+    partial = info["scenarios"]
     out = [
         "# lifx_lan benchmark results" + (" (smoke run: tiny sizes, not figures)" if smoke else ""),
         "",
-        f"Generated by `scripts/bench` on {info['date']} in {info['elapsed'] / 60:.1f} min.",
+        f"Generated by `scripts/bench` on {info['date']} in {info['elapsed'] / 60:.1f} min"
+        + (f", only these scenarios: {', '.join(partial)}." if partial else "."),
         "",
         f"- Machine: {info['machine']}; load average {load_start[0]:.2f} at the start, "
         f"{load_end[0]:.2f} at the end (other work on the machine shows up as noise).",
@@ -257,14 +315,22 @@ def render(
             out += [f"- *{_names(targets, key)}*: {WHY[key]}" for key in missed]
     else:
         out.append("Not checked (our client was not part of this run).")
-    out += ["", "## Clients side by side", ""]
-    out += markdown_table(runs, ROWS_MAIN, clients)
-    out += ["", "## Discovery", ""]
-    out += markdown_table(runs, discovery_rows(plan), clients)
-    out += ["", "## Random loss, acknowledged SetColor (per run)", ""]
-    out += markdown_table(runs, loss_rows(plan), [c for c in clients if c != "raw"])
-    out += ["", "## Random loss, every run pooled", ""]
-    out += loss_table(runs, plan, [c for c in clients if c != "raw"])
+    ran = set(partial or SCENARIOS)
+    if ran & {"latency", "throughput", "fixed_rate", "idle", "spread"}:
+        out += ["", "## Clients side by side", ""]
+        out += markdown_table(runs, ROWS_MAIN, clients)
+    if "discovery" in ran:
+        out += ["", "## Discovery", ""]
+        out += markdown_table(runs, discovery_rows(plan), clients)
+    if "loss" in ran:
+        out += ["", "## Random loss, acknowledged SetColor (per run)", ""]
+        out += markdown_table(runs, loss_rows(plan), [c for c in clients if c != "raw"])
+        out += ["", "## Random loss, every run pooled", ""]
+        out += loss_table(runs, plan, [c for c in clients if c != "raw"])
+    if "slow" in ran:
+        delays = " and ".join(f"{delay * 1000:g} ms" for delay in plan.slow_delays)
+        out += ["", f"## Slow devices, answering after {delays} (no loss)", ""]
+        out += slow_table(runs, plan, clients)
     for label, case in (("", ha), (" (candidate)", info["ha_candidate"])):
         if case is not None:
             out += ["", f"## Home Assistant poll cost{label}", ""]
@@ -309,6 +375,7 @@ def _ha_lines(case: dict[str, Any]) -> list[str]:
 def method(plan: Plan) -> list[str]:
     """How each figure is taken, with this plan's sizes."""
     rate = " and ".join(f"{round(r * 100)}%" for r in plan.loss_rates)
+    delays = " and ".join(f"{delay * 1000:g} ms" for delay in plan.slow_delays)
     sets = " and ".join(
         f"{n} SetColors at {round(r * 100)}%" for r, n in sorted(plan.loss_per_device.items())
     )
@@ -348,6 +415,28 @@ def method(plan: Plan) -> list[str]:
         f"It is repeated {plan.spread_delay_actions} times with every fake device answering "
         f"{plan.spread_delay * 1000:g} ms late, as over Wi-Fi: a client that holds datagrams "
         "back until earlier ones are answered then spreads by whole round trips.",
+        f"- **Slow devices** are {len(plan.slow_delays)} more fake colour bulbs, answering "
+        f"{delays} late (the fake devices' socket holds each reply back; nothing is lost), as "
+        "bulbs in Wi-Fi power save do. Each client sends each of them "
+        f"{plan.slow_warmup} warm-up requests, then {plan.slow_requests} measured ones, one at "
+        "a time per device (the two devices at once): LightGet and acknowledged LightSetPower "
+        "in turn, "
+        "each sent the way the client normally sends it, under the client's own deadline "
+        f"and {SLOW_REQUEST_BUDGET:g} s at most. Copies per request are the datagrams the "
+        f"device's socket received during the measured requests, divided by "
+        f"{plan.slow_requests}, whatever the client believes it sent. Link loss is the packet "
+        "loss our client's link statistics show for that device, read "
+        f"{(max(plan.slow_delays) + SLOW_SETTLE) * 1000:g} ms after the last request so that "
+        "late replies to earlier copies are in; it covers all "
+        f"{plan.slow_warmup + plan.slow_requests} requests, as the integration's sensor would "
+        "show it. The peers and the raw floor keep no such figure. At "
+        f"{max(plan.slow_delays) * 1000:g} ms each client waits about "
+        f"{(plan.slow_warmup + plan.slow_requests) * max(plan.slow_delays):.0f} s per run"
+        + (
+            f", so this scenario runs in the first {plan.slow_runs} of the {plan.runs} runs only."
+            if plan.slow_runs < plan.runs
+            else "."
+        ),
         "- **Home Assistant** runs under pytest-homeassistant-custom-component with real time "
         "and the event loop out of debug mode; the fake devices run in another process.",
     ]
@@ -363,8 +452,16 @@ def main() -> int:
         "--candidate",
         help="a checkout whose custom_components/ is benchmarked as 'candidate' beside ours",
     )
+    parser.add_argument(
+        "--scenarios",
+        help=f"comma-separated subset of {','.join(SCENARIOS)} (default all); a subset other "
+        "than all but ha writes no file unless --output is given, and 'slow' alone runs "
+        "its own number of runs",
+    )
     parser.add_argument("--skip-ha", action="store_true", help="leave out the Home Assistant case")
-    parser.add_argument("--output", help="markdown file (default bench-results.md; smoke: none)")
+    parser.add_argument(
+        "--output", help="markdown file (default bench-results.md; smoke or a subset: none)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     try:

@@ -66,6 +66,14 @@ def test_bench_smoke(peers_installed: None, tmp_path: Path) -> None:
     ):
         cells = rows[label].split(" | ")[2 : 2 + len(CLIENTS)]
         assert "n/a" not in cells, rows[label]
+    # Copies per request at both delays exist for every client, and the link loss our
+    # client shows (values are not checked: they describe the client, not the bench)
+    assert "## Slow devices" in text
+    for client in CLIENTS:
+        copies = rows[client].split(" | ")[1:3]
+        assert len(copies) == 2, rows[client]
+        assert "n/a" not in copies, rows[client]
+    assert "n/a" not in rows["ours"].split(" | ")[3:5], rows["ours"]
     assert "## Home Assistant poll cost" in text
     assert "5 of 5 lifx_lan entries loaded" in text
     # The smoke run never overwrites the published results

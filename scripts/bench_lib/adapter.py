@@ -90,6 +90,13 @@ class Adapter(ABC):
         results = await asyncio.gather(*(h.set_power(on) for h in handles), return_exceptions=True)
         return sum(isinstance(r, BaseException) for r in results)
 
+    def link_stats(self, handle: Handle) -> dict[str, float] | None:
+        """What the client itself has measured of a device's link, or None if it keeps nothing.
+
+        The key "loss" is the fraction the client would show as that link's packet loss.
+        """
+        return None
+
 
 # --- The floor ---------------------------------------------------------------
 

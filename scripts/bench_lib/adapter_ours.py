@@ -109,3 +109,20 @@ class OursAdapter(Adapter):
         addresses = [h.address for h in handles if isinstance(h, _OursHandle)]
         errors = await self.client.send_batch(addresses, LightSetPower(level=MAX if on else 0))
         return len(errors)
+
+    @override
+    def link_stats(self, handle: Handle) -> dict[str, float] | None:
+        # What the integration's link sensors and diagnostics read
+        if not isinstance(handle, _OursHandle):
+            return None
+        stats = self.client.links.get(handle.address.serial)
+        if stats is None:
+            return None
+        return {
+            "loss": stats.loss,
+            "requests": stats.requests,
+            "transmissions": stats.transmissions,
+            "replies": stats.replies,
+            "retransmissions": stats.retransmissions,
+            "timeouts": stats.timeouts,
+        }

@@ -9,8 +9,10 @@ charged to Home Assistant.
 Usage: python -m scripts.bench_lib.fake_server --spec '[["color_bulb", "d073d5000001"], ...]'
 prints ``{"port": N}`` once listening, then answers JSON lines on stdin:
 ``{"cmd": "arrivals", "pkt_type": 117}`` (receive times in ns and targets since the
-last call, then forgotten), ``{"cmd": "delay", "seconds": 0.02}`` (answer that much
-later) and ``{"cmd": "count"}`` (datagrams received so far).
+last call, then forgotten), ``{"cmd": "delay", "seconds": 0.02}`` (every device answers
+that much later), ``{"cmd": "delay", "seconds": 0.3, "serial": "d073d5a10002"}`` (that
+device's replies take that much longer still, until changed) and ``{"cmd": "count"}``
+(datagrams received so far).
 EOF on stdin stops it.
 """
 
@@ -40,14 +42,28 @@ _MAX_DATAGRAM = 2048
 
 
 class _SocketTransport(asyncio.DatagramTransport):
-    """Lets FakeFleet reply through a socket this module reads itself."""
+    """Lets FakeFleet reply through a socket this module reads itself.
+
+    It is also the link between the fakes and the client, so a single device's
+    slow link lives here: FakeFleet's own reply delay is one for the whole fleet.
+    """
 
     def __init__(self, sock: socket.socket) -> None:
         super().__init__()
         self._sock = sock
+        # Extra seconds before a reply from that device (target hex) leaves
+        self.link_delays: dict[str, float] = {}
 
     @override
     def sendto(self, data: bytes | bytearray | memoryview, addr: Any = None) -> None:
+        delay = self.link_delays.get(bytes(data[_TARGET]).hex()) if self.link_delays else None
+        if delay:
+            # Copied: the caller may reuse its buffer before the delay is over
+            asyncio.get_running_loop().call_later(delay, self._send_now, bytes(data), addr)
+        else:
+            self._send_now(data, addr)
+
+    def _send_now(self, data: bytes | bytearray | memoryview, addr: Any) -> None:
         # A full send buffer drops the datagram, as the network would
         with contextlib.suppress(BlockingIOError):
             self._sock.sendto(data, addr)
@@ -109,7 +125,8 @@ async def _serve(spec: list[list[str]], host: str) -> None:
     sock = _open_socket(host)
     # Imported at run time so that type-checking scripts/ does not pull the test fakes in
     fleet = importlib.import_module("tests.fake_lifx").FakeFleet()
-    fleet.transport = _SocketTransport(sock)
+    transport = _SocketTransport(sock)
+    fleet.transport = transport
     fleet.host = host
     fleet.port = sock.getsockname()[1]
     for kind, serial in spec:
@@ -133,6 +150,10 @@ async def _serve(spec: list[list[str]], host: str) -> None:
                 sys.stdout,
                 {"arrivals": arrivals, "kernel_stamps": stamping.kernel_stamps},
             )
+        elif command["cmd"] == "delay" and "serial" in command:
+            # One device answering late, as a bulb in Wi-Fi power save does
+            transport.link_delays[command["serial"]] = float(command["seconds"])
+            write_line(sys.stdout, {"delay": transport.link_delays[command["serial"]]})
         elif command["cmd"] == "delay":
             # Answer late, as a device behind a Wi-Fi access point does
             fleet.reply_delay = float(command["seconds"])

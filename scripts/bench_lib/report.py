@@ -153,6 +153,52 @@ def markdown_table(
     return lines
 
 
+# --- Slow devices -------------------------------------------------------------
+
+# Issue 6's bounds for a device answering late: transmissions per request, and the packet
+# loss the client's own link statistics then show
+SLOW_COPIES_TARGET = 1.05
+SLOW_LOSS_TARGET_PCT = 5.0
+
+
+def _slow_label(delay: float) -> str:
+    return f"slow{round(delay * 1000)}"
+
+
+def slow_table(runs: Sequence[ClientRun], plan: Plan, clients: Sequence[str]) -> list[str]:
+    """Per client, copies per request and the link loss shown, each delay side by side."""
+    delays = [f"{delay * 1000:g} ms" for delay in plan.slow_delays]
+    labels = [_slow_label(delay) for delay in plan.slow_delays]
+    head = [
+        "Client",
+        *(f"copies per request, {d}" for d in delays),
+        *(f"link loss shown (%), {d}" for d in delays),
+        *(f"failed requests, {d}" for d in delays),
+    ]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for client in clients:
+        cells = [client]
+        cells += [cell(runs, client, Row(f"{label}_copies", "", "", True, 2)) for label in labels]
+        cells += [
+            cell(runs, client, Row(f"{label}_link_loss_pct", "", "%", True, 1)) for label in labels
+        ]
+        cells += [cell(runs, client, Row(f"{label}_failed", "", "", True, 0)) for label in labels]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Target for ours: <= {SLOW_COPIES_TARGET:g} copies per request and <= "
+        f"{SLOW_LOSS_TARGET_PCT:g} % link loss shown, at each delay; {plan.slow_warmup} warm-up "
+        f"and {plan.slow_requests} measured requests per device"
+        + (
+            f", in the first {plan.slow_runs} of {plan.runs} runs only"
+            if plan.slow_runs < plan.runs
+            else ""
+        )
+        + ". Only our client keeps link statistics.",
+    ]
+    return lines
+
+
 # --- Loss, pooled -------------------------------------------------------------
 
 
@@ -294,6 +340,18 @@ WHY: dict[str, str] = {
         "come back, a whole round trip later."
     ),
     "idle": "Something keeps waking the client while nothing is asked of it.",
+    "slow_copies": (
+        "A request is sent again after the retry schedule's first gap (100 ms), stretched "
+        "only to the link's measured retransmission timeout; by Karn's rule a round trip "
+        "that needed a retransmission never feeds that estimate. A device that always "
+        "answers later than the first gap therefore gets every request again before its "
+        "reply comes, and the estimate that would stretch the gap is never made."
+    ),
+    "slow_loss": (
+        "The link statistics count every copy sent but only the reply that finishes its "
+        "request: the replies to the other copies arrive after it and are dropped as "
+        "unmatched, so each extra copy counts as lost although the device answered it."
+    ),
 }
 
 
@@ -393,6 +451,48 @@ def _loss_targets(runs: Sequence[ClientRun], plan: Plan) -> list[Target]:
     ]
 
 
+def _slow_targets(runs: Sequence[ClientRun], plan: Plan) -> list[Target]:
+    targets: list[Target] = []
+    for delay in plan.slow_delays:
+        label = _slow_label(delay)
+        after = f"Device answering after {delay * 1000:g} ms"
+        others = [
+            f"{client} {found:.2f}"
+            for client in (*PEERS, RAW)
+            if (found := median(runs, client, f"{label}_copies")) is not None
+        ]
+        met, detail = _cmp(
+            runs,
+            f"{label}_copies",
+            lambda v: v <= SLOW_COPIES_TARGET,
+            "ours {ours:.2f} copies per request" + (f" ({', '.join(others)})" if others else ""),
+        )
+        targets.append(
+            Target(
+                "slow_copies",
+                f"{after}: <= {SLOW_COPIES_TARGET:g} transmissions per request over "
+                f"{plan.slow_requests} sequential requests after {plan.slow_warmup} warm-ups",
+                met,
+                detail,
+            )
+        )
+        met, detail = _cmp(
+            runs,
+            f"{label}_link_loss_pct",
+            lambda v: v <= SLOW_LOSS_TARGET_PCT,
+            "ours shows {ours:.1f} % (nothing was lost)",
+        )
+        targets.append(
+            Target(
+                "slow_loss",
+                f"{after}: link loss shown <= {SLOW_LOSS_TARGET_PCT:g} %",
+                met,
+                detail,
+            )
+        )
+    return targets
+
+
 def check_targets(runs: Sequence[ClientRun], plan: Plan, ha: dict[str, Any] | None) -> list[Target]:
     """Every target of issue 6 that this bench measures."""
     targets = _cpu_targets(runs) + _loss_targets(runs, plan)
@@ -453,4 +553,5 @@ def check_targets(runs: Sequence[ClientRun], plan: Plan, ha: dict[str, Any] | No
             detail,
         )
     )
+    targets += _slow_targets(runs, plan)
     return targets

@@ -9,7 +9,8 @@ receiving side's counters, so the orchestrator's own CPU is never in a figure.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 import contextlib
 from dataclasses import dataclass, field
 import hashlib
@@ -35,6 +36,28 @@ GET_SERVICE = "2"
 # Arrivals further apart than this belong to different group actions
 ACTION_GAP_NS = 60_000_000
 _LINE_LIMIT = 64 * 1024 * 1024
+# Slow devices: each request gets the budget our client and lifx-async have by default,
+# far beyond the slowest device's 300 ms, so no client fails for want of patience
+SLOW_REQUEST_BUDGET = 5.0
+# Waited after the last slow request, beyond the longest delay, before the link statistics
+# are read: replies to earlier copies are then in, for a client that counts them
+SLOW_SETTLE = 0.2
+
+SCENARIOS: tuple[str, ...] = (
+    "discovery",
+    "latency",
+    "throughput",
+    "fixed_rate",
+    "idle",
+    "loss",
+    "spread",
+    "slow",
+    "ha",
+)
+"""Every scenario of a run, in the order a client's worker runs them (Home Assistant last)."""
+
+EMULATED_SCENARIOS: tuple[str, ...] = ("latency", "throughput", "fixed_rate", "idle", "loss")
+"""The scenarios that need the emulated fleet opened in the client."""
 
 
 class BenchError(RuntimeError):
@@ -62,6 +85,10 @@ class Plan:
     spread_pause: float
     spread_delay: float
     spread_delay_actions: int
+    slow_delays: tuple[float, ...]
+    slow_warmup: int
+    slow_requests: int
+    slow_runs: int
     ha_devices: int
     ha_interval: float
     ha_rounds: int
@@ -91,6 +118,13 @@ FULL = Plan(
     spread_pause=0.1,
     spread_delay=0.02,
     spread_delay_actions=4,
+    # 45 sequential requests at 300 ms keep each client waiting 14 s a run, so only the first
+    # two runs have them (about two minutes in all): one run would give no range, and at
+    # 1.05 copies per request two stray copies in 40 requests already decide the target
+    slow_delays=(0.15, 0.3),
+    slow_warmup=5,
+    slow_requests=40,
+    slow_runs=2,
     ha_devices=200,
     ha_interval=10.0,
     ha_rounds=2,
@@ -114,6 +148,10 @@ SMOKE = Plan(
     spread_pause=0.1,
     spread_delay=0.02,
     spread_delay_actions=2,
+    slow_delays=(0.15, 0.3),
+    slow_warmup=2,
+    slow_requests=5,
+    slow_runs=1,
     ha_devices=5,
     ha_interval=2.0,
     ha_rounds=1,
@@ -315,16 +353,31 @@ class FakeServer(_LineProcess):
 
 
 class Stage:
-    """The emulated fleet and the fake receiver every client runs against."""
+    """The emulated fleet and the fake receiver every client runs against.
+
+    The fake receiver serves the group-spread devices and the slow devices, each
+    slow one answering after its own delay (the keys of slow_devices, in seconds).
+    """
 
     def __init__(
-        self, emulator: EmulatorFleet, devices: list[Dev], fake: FakeServer, fake_devices: list[Dev]
+        self,
+        emulator: EmulatorFleet,
+        devices: list[Dev],
+        fake: FakeServer,
+        fake_devices: list[Dev],
+        slow_devices: dict[float, Dev],
     ) -> None:
         self.emulator = emulator
         self.devices = devices
         self.fake = fake
         self.fake_devices = fake_devices
+        self.slow_devices = slow_devices
         self.offline: set[str] = set()
+
+    async def slow_down(self) -> None:
+        """Make each slow device answer after its delay, from now on."""
+        for delay, dev in self.slow_devices.items():
+            await self.fake.send(cmd="delay", seconds=delay, serial=dev.serial)
 
     async def set_online(self, online: Sequence[str]) -> None:
         """Exactly these emulated devices answer; the rest are switched off."""
@@ -417,8 +470,15 @@ class _Phases:
         self._name, self._start = name, now
 
 
-async def run_client(stage: Stage, worker: Worker, plan: Plan, client: str, run: int) -> ClientRun:
-    """Every workload, in order, through one client's worker."""
+async def run_client(
+    stage: Stage,
+    worker: Worker,
+    plan: Plan,
+    client: str,
+    run: int,
+    scenarios: Collection[str] = SCENARIOS,
+) -> ClientRun:
+    """Every workload of the scenarios asked for, in order, through one client's worker."""
     result = ClientRun(client, run)
     metrics = result.metrics
     phases: dict[str, float] = {}
@@ -428,58 +488,68 @@ async def run_client(stage: Stage, worker: Worker, plan: Plan, client: str, run:
     result.info = {"version": ready.get("version"), "python": ready.get("python"), "phases": phases}
 
     # Discovery: n devices answering, then all with a third missing the first broadcast
-    phase("discovery")
-    for size in plan.discovery_sizes:
-        found = await _discover(stage, worker, plan, size)
-        metrics[f"disc{size}_ms"] = None if found["all_at"] is None else found["all_at"] * 1000
-        metrics[f"disc{size}_cpu_ms"] = found["cpu"] * 1000
-        metrics[f"disc{size}_found"] = found["found"]
-    if client != "raw":
-        third = await _discover_third_missing(stage, worker, plan)
-        metrics["disc_third_ms"] = None if third["all_at"] is None else third["all_at"] * 1000
-        metrics["disc_third_found"] = third["found"]
-    await stage.set_online([d.serial for d in stage.devices])
+    if "discovery" in scenarios:
+        phase("discovery")
+        for size in plan.discovery_sizes:
+            found = await _discover(stage, worker, plan, size)
+            metrics[f"disc{size}_ms"] = None if found["all_at"] is None else found["all_at"] * 1000
+            metrics[f"disc{size}_cpu_ms"] = found["cpu"] * 1000
+            metrics[f"disc{size}_found"] = found["found"]
+        if client != "raw":
+            third = await _discover_third_missing(stage, worker, plan)
+            metrics["disc_third_ms"] = None if third["all_at"] is None else third["all_at"] * 1000
+            metrics["disc_third_found"] = third["found"]
+        await stage.set_online([d.serial for d in stage.devices])
 
-    phase("open")
-    await worker.send(cmd="open", group="emu", devices=[d.to_json() for d in stage.devices])
     every = [d.serial for d in stage.devices]
     bulbs = [d.serial for d in stage.devices if d.kind == KIND_BULB]
+    if set(scenarios) & set(EMULATED_SCENARIOS):
+        phase("open")
+        await worker.send(cmd="open", group="emu", devices=[d.to_json() for d in stage.devices])
 
-    phase("latency")
-    for kind in ("get_color", "set_power", "set_color"):
+    if "latency" in scenarios:
+        phase("latency")
+        for kind in ("get_color", "set_power", "set_color"):
+            reply = await worker.send(
+                cmd="latency",
+                group="emu",
+                serials=bulbs[:1],
+                kind=kind,
+                n=plan.latency_n,
+                pause=plan.latency_pause,
+            )
+            samples = reply["samples"]
+            for name, fraction in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+                metrics[f"lat_{kind}_{name}_ms"] = percentile(samples, fraction) * 1000
+            metrics[f"lat_{kind}_errors"] = reply["errors"]
+
+    if "throughput" in scenarios:
+        phase("throughput")
         reply = await worker.send(
-            cmd="latency",
-            group="emu",
-            serials=bulbs[:1],
-            kind=kind,
-            n=plan.latency_n,
-            pause=plan.latency_pause,
+            cmd="throughput", group="emu", serials=every, seconds=plan.throughput_s
         )
-        samples = reply["samples"]
-        for name, fraction in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
-            metrics[f"lat_{kind}_{name}_ms"] = percentile(samples, fraction) * 1000
-        metrics[f"lat_{kind}_errors"] = reply["errors"]
+        metrics["tput_rps"] = reply["requests"] / reply["elapsed"]
+        metrics["tput_cpu_per_1000"] = 1000 * reply["cpu"] / max(reply["requests"], 1)
+        metrics["tput_errors"] = reply["errors"]
 
-    phase("throughput")
-    reply = await worker.send(
-        cmd="throughput", group="emu", serials=every, seconds=plan.throughput_s
-    )
-    metrics["tput_rps"] = reply["requests"] / reply["elapsed"]
-    metrics["tput_cpu_per_1000"] = 1000 * reply["cpu"] / max(reply["requests"], 1)
-    metrics["tput_errors"] = reply["errors"]
+    if "fixed_rate" in scenarios:
+        phase("fixed_rate")
+        reply = await worker.send(
+            cmd="fixed_rate",
+            group="emu",
+            serials=every,
+            rate=plan.fixed_rate,
+            seconds=plan.fixed_s,
+        )
+        metrics["fixed_cpu_per_1000"] = 1000 * reply["cpu"] / max(reply["requests"], 1)
+        metrics["fixed_done_rate"] = reply["requests"] / reply["elapsed"]
 
-    phase("fixed_rate")
-    reply = await worker.send(
-        cmd="fixed_rate", group="emu", serials=every, rate=plan.fixed_rate, seconds=plan.fixed_s
-    )
-    metrics["fixed_cpu_per_1000"] = 1000 * reply["cpu"] / max(reply["requests"], 1)
-    metrics["fixed_done_rate"] = reply["requests"] / reply["elapsed"]
+    if "idle" in scenarios:
+        phase("idle")
+        reply = await worker.send(cmd="idle", seconds=plan.idle_s)
+        metrics["idle_cpu_pct"] = 100 * reply["cpu"] / reply["elapsed"]
 
-    phase("idle")
-    reply = await worker.send(cmd="idle", seconds=plan.idle_s)
-    metrics["idle_cpu_pct"] = 100 * reply["cpu"] / reply["elapsed"]
-
-    if client != "raw":
+    if "loss" in scenarios and client != "raw":
         for rate in plan.loss_rates:
             label = f"loss{round(rate * 100)}"
             phase(label)
@@ -506,7 +576,24 @@ async def run_client(stage: Stage, worker: Worker, plan: Plan, client: str, run:
             result.loss_latencies[label] = latencies
             result.loss_failures[label] = reply["failures"]
 
-    phase("spread")
+    if "spread" in scenarios:
+        phase("spread")
+        await _spread_workloads(stage, worker, plan, result)
+
+    # The slow devices' sequential requests take seconds of waiting each run, so only
+    # the first few runs have them (see Plan.slow_runs)
+    if "slow" in scenarios and run < plan.slow_runs:
+        phase("slow")
+        await _slow_workload(stage, worker, plan, result)
+    phase("stop")
+    await worker.stop()
+    phase("")
+    return result
+
+
+async def _spread_workloads(stage: Stage, worker: Worker, plan: Plan, result: ClientRun) -> None:
+    """Group spread, with the fake devices answering at once and then after a delay."""
+    metrics = result.metrics
     await worker.send(cmd="open", group="fake", devices=[d.to_json() for d in stage.fake_devices])
     await stage.fake.send(cmd="arrivals")  # forget the warm-up
     await worker.send(
@@ -525,7 +612,6 @@ async def run_client(stage: Stage, worker: Worker, plan: Plan, client: str, run:
 
     # Again with every device answering after a Wi-Fi-like delay: a client that holds
     # datagrams back until earlier ones are answered now spreads by whole round trips
-    phase("spread_delayed")
     await stage.fake.send(cmd="delay", seconds=plan.spread_delay)
     try:
         await worker.send(
@@ -540,10 +626,49 @@ async def run_client(stage: Stage, worker: Worker, plan: Plan, client: str, run:
     arrivals = await stage.fake.send(cmd="arrivals", pkt_type=LIGHT_SET_POWER)
     spreads = _spread(arrivals["arrivals"], len(stage.fake_devices))
     metrics["spread_delayed_ms"] = percentile(spreads, 0.5) if spreads else None
-    phase("stop")
-    await worker.stop()
-    phase("")
-    return result
+
+
+async def _slow_workload(stage: Stage, worker: Worker, plan: Plan, result: ClientRun) -> None:
+    """Sequential requests to devices answering late; copies counted where they arrive.
+
+    The client's own count of what it sent is not trusted: the fake devices' socket
+    sees every copy, whatever the client believes. The warm-up requests let a client
+    learn each device's round trip before anything is counted.
+    """
+    slow = stage.slow_devices
+    serials = [dev.serial for dev in slow.values()]
+    await worker.send(
+        cmd="open", group="slow", devices=[dev.to_json() for dev in slow.values()], warmup=False
+    )
+
+    async def sequential(count: int, settle: float) -> dict[str, Any]:
+        return await worker.send(
+            # Enough for a client that uses its whole budget on every request
+            timeout=count * SLOW_REQUEST_BUDGET + settle + 60.0,
+            cmd="sequential",
+            group="slow",
+            serials=serials,
+            n=count,
+            budget=SLOW_REQUEST_BUDGET,
+            settle=settle,
+        )
+
+    await sequential(plan.slow_warmup, 0.0)
+    await stage.fake.send(cmd="arrivals")  # forget the warm-up's copies
+    reply = await sequential(plan.slow_requests, max(slow) + SLOW_SETTLE)
+    arrivals = await stage.fake.send(cmd="arrivals")
+    received = Counter(target for _, target, _ in arrivals["arrivals"])
+    links: dict[str, Any] = {}
+    for delay, dev in slow.items():
+        label = f"slow{round(delay * 1000)}"
+        device = reply["devices"][dev.serial]
+        link = device["link"]
+        result.metrics[f"{label}_copies"] = received[dev.serial] / plan.slow_requests
+        result.metrics[f"{label}_failed"] = device["failures"]
+        result.metrics[f"{label}_p50_ms"] = percentile(device["latencies"], 0.5) * 1000
+        result.metrics[f"{label}_link_loss_pct"] = None if link is None else 100 * link["loss"]
+        links[label] = link
+    result.info["slow_links"] = links
 
 
 # --- Home Assistant ---------------------------------------------------------------

@@ -85,12 +85,18 @@ class Worker:
         }
 
     async def cmd_open(self, command: Command) -> dict[str, Any]:
-        """Make devices known and talk to each once, so first-use costs stay out."""
+        """Make devices known and talk to each once, so first-use costs stay out.
+
+        With "warmup": false the devices are only made known: a workload that
+        counts its own warm-up requests does the talking.
+        """
         devices = [Dev.from_json(raw) for raw in command["devices"]]
         handles = await self.adapter.open(devices)
         self.groups[command["group"]] = {
             dev.serial: handle for dev, handle in zip(devices, handles, strict=True)
         }
+        if not command.get("warmup", True):
+            return {"warmup_failures": 0}
         failures = 0
         for dev, handle in zip(devices, handles, strict=True):
             calls: list[Awaitable[None]] = [handle.get()]
@@ -228,6 +234,45 @@ class Worker:
             "latencies": latencies,
             "failures": failures[0],
             "attempted": len(handles) * command["per_device"],
+        }
+
+    async def cmd_sequential(self, command: Command) -> dict[str, Any]:
+        """Gets and acknowledged SetPowers in turn, one at a time per device, devices at once.
+
+        Each request waits for the one before it, as a poll and a command from one
+        entity do; the devices run side by side, so two slow devices cost the time
+        of the slower one. After the last request the worker waits `settle` seconds
+        before reading the client's link statistics, so that late replies to earlier
+        copies are in, for a client that counts them.
+        """
+        handles = self.handles(command)
+        budget: float = command["budget"]
+
+        async def device(handle: Handle) -> dict[str, Any]:
+            failures = 0
+            latencies: list[float] = []
+            for index in range(command["n"]):
+                start = time.perf_counter()
+                try:
+                    # The budget bounds clients whose own deadline is longer
+                    async with asyncio.timeout(budget):
+                        if index % 2 == 0:
+                            await handle.get()
+                        else:
+                            await handle.set_power(index % 4 == 1)
+                except Exception:
+                    failures += 1
+                    continue
+                latencies.append(time.perf_counter() - start)
+            return {"failures": failures, "latencies": latencies}
+
+        results = await asyncio.gather(*(device(h) for h in handles))
+        await asyncio.sleep(command["settle"])
+        return {
+            "devices": {
+                serial: {**result, "link": self.adapter.link_stats(handle)}
+                for serial, handle, result in zip(command["serials"], handles, results, strict=True)
+            }
         }
 
     async def cmd_spread(self, command: Command) -> dict[str, Any]:
