@@ -90,3 +90,11 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 
         future.add_done_callback(done)
         return future
+
+    async def shutdown_default_executor(self, timeout: float | None = None) -> None:
+        """Join the executor's threads; the clock waits for the thread that joins them."""
+        self.executor_jobs += 1
+        try:
+            await super().shutdown_default_executor(timeout)
+        finally:
+            self.executor_jobs -= 1
