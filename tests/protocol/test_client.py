@@ -460,7 +460,7 @@ async def test_a_socket_closed_under_the_client_is_opened_again(
     await asyncio.sleep(0)
     # Whatever closes it: asyncio closes a datagram transport on any error of sendto
     # that is not an OSError, without telling the protocol's owner.
-    client.transport._transport.abort()  # type: ignore[union-attr]  # noqa: SLF001
+    client.transport._transport.abort()  # type: ignore[union-attr]
     state = await request
     assert state.power == 65535
     assert client.is_open
