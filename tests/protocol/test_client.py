@@ -14,6 +14,7 @@ from custom_components.lifx_lan.protocol import (
     LifxConnectionError,
     LifxTimeoutError,
     LifxUnsupportedError,
+    LinkStats,
     RetrySchedule,
     messages as m,
 )
@@ -466,3 +467,9 @@ async def test_a_socket_closed_under_the_client_is_opened_again(
     assert client.is_open
     assert client.transport.local_address[1] == port
     assert len(device.received) == 2
+
+
+def test_a_long_measured_round_trip_never_spaces_copies_more_than_a_second() -> None:
+    link = LinkStats()
+    link.observe_rtt(10.5)  # a busy host's, not a LIFX device's
+    assert link.retransmit_timeout == 1.0

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
 from custom_components.lifx_lan.protocol import (
+    DeviceAddress,
     DiscoveredDevice,
     LifxClient,
     discover,
@@ -97,7 +99,7 @@ async def test_discover_rejects_bad_services_serials_and_foreign_sources(
         return pack_message(
             m.DeviceStateService.pkt_type,
             m.DeviceStateService(service=service, port=port).pack(),
-            source=source or broadcast_client.source,
+            source=source or broadcast_client.broadcast_source,
             target=target,
             sequence=1,  # the first broadcast sequence of a fresh client
         )
@@ -115,14 +117,14 @@ async def test_discover_rejects_bad_services_serials_and_foreign_sources(
             pack_message(  # a reply type discovery did not ask for
                 m.LightState.pkt_type,
                 m.LightState().pack(),
-                source=broadcast_client.source,
+                source=broadcast_client.broadcast_source,
                 target=bytes.fromhex("d073d5999996") + b"\0\0",
                 sequence=1,
             ),
             pack_message(  # a truncated StateService
                 m.DeviceStateService.pkt_type,
                 b"\x01",
-                source=broadcast_client.source,
+                source=broadcast_client.broadcast_source,
                 target=bytes.fromhex("d073d5999995") + b"\0\0",
                 sequence=1,
             ),
@@ -185,3 +187,31 @@ def test_interface_broadcast_addresses_are_ipv4() -> None:
     for address in addresses:
         assert len(address.split(".")) == 4
         assert not address.startswith("127.")
+
+
+async def test_a_reply_to_a_broadcast_never_passes_for_a_unicast_reply(
+    broadcast_client: LifxClient, broadcast_fleet: FakeFleet
+) -> None:
+    """A broadcast and a unicast request sharing a sequence number stay apart."""
+    device = broadcast_fleet.add("color_bulb", "d073d5000001")
+    address = DeviceAddress(device.serial, "127.0.0.1", broadcast_fleet.port)
+    # A unicast request whose copies the device does not get, under sequence 1 ...
+    broadcast_fleet.drop_requests[device.serial] = 1000
+    request = asyncio.ensure_future(broadcast_client.request(address, m.LightGet(), timeout=1))
+    await asyncio.sleep(0.01)
+    assert [r.sequence for r in device.received] == [1]
+    broadcast_fleet.drop_requests[device.serial] = 0
+    # ... while a broadcast goes out under sequence 1 too: the device answers it.
+    devices = await discover(
+        broadcast_client,
+        broadcast_addresses=[LOOPBACK_BROADCAST],
+        port=broadcast_fleet.port,
+        timeout=0.05,
+        rebroadcast_offsets=(0.0,),
+    )
+    assert [d.serial for d in devices] == [device.serial]
+    assert broadcast_client.drops["unexpected_type"] == 0
+    # The unicast request was answered by a later copy, with a LightState.
+    state = await request
+    assert isinstance(state, m.LightState)
+    assert broadcast_client.links[device.serial].late_replies == 0

@@ -312,6 +312,8 @@ class InFlight:
     source: int
     target: bytes
     sequence: int
+    # The source the client's broadcasts go out under (their replies are not requests')
+    broadcast_source: int
 
 
 class Scene:
@@ -350,6 +352,7 @@ class Scene:
             source=request.source,
             target=self.device.target,
             sequence=request.sequence,
+            broadcast_source=self.client.broadcast_source,
         )
 
     def truth(self) -> m.LightState:
@@ -393,7 +396,10 @@ def client_verdict(datagram: bytes, via: Via, flight: InFlight) -> str:
     reason = transport_verdict(datagram)
     if reason is not None:
         return f"transport:{reason}"
-    if int.from_bytes(datagram[4:8], "little") != flight.source:
+    source = int.from_bytes(datagram[4:8], "little")
+    if source == flight.broadcast_source:
+        return "client:unmatched"  # no broadcast is listening for replies
+    if source != flight.source:
         return "client:foreign_source"
     if datagram[8:16] != flight.target or datagram[23] != flight.sequence:
         return "client:unmatched"

@@ -58,6 +58,9 @@ MIN_RETRANSMIT_GAP: Final = 0.05
 TIMER_SLACK: Final = 0.001
 # How much longer than the smoothed round trip a reply may take before a copy is resent
 RTO_MARGIN: Final = 0.5
+# A LIFX device answers within a second even in power save; a longer "round trip" is a
+# busy host's, and waiting longer than this between copies would only lose commands.
+MAX_RETRANSMIT_TIMEOUT: Final = 1.0
 # About how many recent copies the loss figure covers
 LOSS_WINDOW: Final = 200
 # How long a copy superseded by a retransmission may still be answered (and so not count
@@ -151,8 +154,9 @@ class LinkStats:
         # A device whose delay never varies drives the variance to nothing, which would put
         # the timeout on the very instant its replies arrive: a copy may take half as long
         # again as the smoothed round trip before it counts as lost.
-        self.retransmit_timeout = self.smoothed_rtt + max(
-            4 * self.rtt_variance, RTO_MARGIN * self.smoothed_rtt
+        self.retransmit_timeout = min(
+            MAX_RETRANSMIT_TIMEOUT,
+            self.smoothed_rtt + max(4 * self.rtt_variance, RTO_MARGIN * self.smoothed_rtt),
         )
         self.last_rtts.append(rtt)
         if len(self.last_rtts) > 64:
@@ -390,6 +394,10 @@ class LifxClient:
         self.source = source if source is not None else random.randint(2, 0xFFFFFFFF)
         if not 2 <= self.source <= 0xFFFFFFFF:
             raise ValueError("source must be between 2 and 0xFFFFFFFF")
+        # Broadcasts go out under a source of their own: every device answers them under
+        # its own target, and a sequence shared with a unicast request must not make one
+        # reply pass for the other.
+        self.broadcast_source = self.source - 1 if self.source > 2 else 3
         if inflight < 1:
             raise ValueError("inflight must be at least 1")
         self.schedule = schedule or RetrySchedule()
@@ -521,6 +529,22 @@ class LifxClient:
         """How many requests are in flight."""
         return sum(1 for (_, seq), pending in self._pending.items() if seq == pending.sequences[0])
 
+    def forget(self, serial: str) -> None:
+        """Drop what the client keeps of a device nobody uses any more (its link, sequence).
+
+        Kept while a request to it is in flight; a device spoken to again starts afresh.
+        """
+        target = serial_to_target(serial)
+        if any(key[0] == target for key in self._pending):
+            return
+        self.links.pop(target[:6].hex(), None)
+        self._sequences.pop(target, None)
+
+    @property
+    def known_devices(self) -> int:
+        """How many devices the client keeps state for (links or sequence numbers)."""
+        return len(self.links.keys() | {target[:6].hex() for target in self._sequences})
+
     def link(self, serial: str) -> LinkStats:
         """The link statistics of a device (created on first use)."""
         stats = self.links.get(serial)
@@ -586,7 +610,9 @@ class LifxClient:
         if self._free_slots > 0:
             self._free_slots -= 1
         else:
-            await self._wait_for_slot()
+            await self._wait_for_slot(
+                timeout if timeout is not None else (schedule or self.schedule).deadline
+            )
         pending = self._start(address, message, ack, timeout, schedule)
         try:
             parts = await pending.future
@@ -598,12 +624,21 @@ class LifxClient:
             return None
         return parts[0] if single else parts
 
-    async def _wait_for_slot(self) -> None:
-        """Wait until a finishing request hands over its slot (already taken on return)."""
+    async def _wait_for_slot(self, limit: float) -> None:
+        """Wait until a finishing request hands over its slot (already taken on return).
+
+        A request that finds no slot within `limit` seconds fails as if the device had not
+        answered: no caller waits without end behind others' work.
+        """
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._slot_waiters.append(waiter)
         try:
-            await waiter
+            async with asyncio.timeout(limit):
+                await waiter
+        except TimeoutError as err:
+            raise LifxTimeoutError(
+                f"no free request slot within {limit:g} s ({len(self._pending)} in flight)"
+            ) from err
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
                 # The slot was handed over just as the wait was cancelled: pass it on.
@@ -905,8 +940,12 @@ class LifxClient:
         del self._late[key]
         link, _, sent_at = late
         assert self._loop is not None
+        rtt = self._loop.time() - sent_at
+        if rtt > LATE_REPLY_WINDOW + MAX_RETRANSMIT_TIMEOUT:
+            # The slot outlived its window (slots are only swept as new ones come)
+            return False
         link.late_replies += 1
-        link.answered(self._loop.time() - sent_at)
+        link.answered(rtt)
         return True
 
     # Replies
@@ -922,19 +961,22 @@ class LifxClient:
         address: tuple[str, int],
     ) -> None:
         if source != self.source:
+            if source == self.broadcast_source:
+                listener = self._broadcast_listeners.get(sequence)
+                if listener is not None:
+                    self._on_broadcast_reply(listener, target, pkt_type, datagram, address)
+                else:
+                    self.drops["unmatched"] += 1
+                return
             self.drops["foreign_source"] += 1
             return
         pending = self._pending.get((target, sequence))
         if pending is None:
             if self._late and self._on_late_reply((target, sequence), address):
                 return
-            listener = self._broadcast_listeners.get(sequence)
-            if listener is not None:
-                self._on_broadcast_reply(listener, target, pkt_type, datagram, address)
-            else:
-                # A duplicate, a reply after its deadline, or one forged for a target or
-                # sequence we never asked: all the same to us.
-                self.drops["unmatched"] += 1
+            # A duplicate, a reply after its deadline, or one forged for a target or
+            # sequence we never asked: all the same to us.
+            self.drops["unmatched"] += 1
             return
         if address != pending.address:
             self.drops["wrong_address"] += 1
@@ -1018,7 +1060,7 @@ class LifxClient:
         datagram = pack_message(
             message.pkt_type,
             message.pack(),
-            source=self.source,
+            source=self.broadcast_source,
             target=BROADCAST_TARGET,
             sequence=sequence,
             res_required=False,
@@ -1097,7 +1139,13 @@ class LifxClient:
             else:
                 waiting.append(index)
         for index in waiting:
-            await self._wait_for_slot()
+            try:
+                await self._wait_for_slot(
+                    timeout if timeout is not None else self.schedule.deadline
+                )
+            except LifxTimeoutError as err:
+                queue.put_nowait((targets[index], err))
+                continue
             start(index)
         for _ in range(len(targets)):
             address, outcome = await queue.get()

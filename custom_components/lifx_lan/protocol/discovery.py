@@ -26,6 +26,10 @@ REBROADCAST_OFFSETS: Final = (0.0, 0.25, 0.6, 1.2, 2.0, 3.0, 4.5)
 LIMITED_BROADCAST: Final = "255.255.255.255"
 # Unicast scans pace themselves so a /24 does not burst 254 datagrams at once.
 SCAN_RATE_PER_SECOND: Final = 200
+# Anyone on the LAN can answer a broadcast, with as many serials as they like: one search
+# keeps at most this many devices (far more than any home has), so a flood of forged
+# replies costs a bounded amount of memory.
+MAX_DEVICES_PER_SEARCH: Final = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +99,11 @@ class _Finder:
             return
         serial = target_to_serial(target)
         device = DiscoveredDevice(serial, address[0], reply.port)
-        if self.found.get(serial) == device:
+        known = self.found.get(serial)
+        if known == device:
+            return
+        if known is None and len(self.found) >= MAX_DEVICES_PER_SEARCH:
+            self.client.drops["too_many_devices"] += 1
             return
         self.found[serial] = device
         if self.on_found is not None:
