@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, NoReturn
@@ -11,7 +11,6 @@ from typing import Any, NoReturn
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -46,10 +45,12 @@ MAX_RELAYS = 4
 # One missed poll is a lossy moment, not an outage: the device turns unavailable only when
 # this many polls in a row got no answer.
 MISSED_POLLS_BEFORE_UNAVAILABLE = 2
-# While a device is lost, commands fail fast instead of hanging an automation for 5 s.
+# While a device is missing, commands fail fast instead of hanging an automation for 5 s.
 LOST_COMMAND_SCHEDULE = RetrySchedule(gaps=(0.1, 0.2, 0.3), deadline=1.5)
-# How long the re-acquire burst looks for a lost device at another address.
-REACQUIRE_TIMEOUT = 1.5
+# A device off at the wall is asked with one datagram this often (at least; never more
+# often than it is polled) whether it is back: cheap, yet a bulb that gets its power back
+# is available again within this, plus the time to poll it.
+LOST_CHECK_INTERVAL = 15.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +68,44 @@ class LifxData:
     relays: tuple[bool, ...] = ()
     rssi: int | None = None
     effect: str | None = None
+
+    # What commands do to a device's state, as the device itself applies them
+
+    def with_power(self, on: bool) -> LifxData:
+        """The device switched on or off."""
+        return replace(self, power=on)
+
+    def with_color(self, color: LightHsbk) -> LifxData:
+        """The whole device took one colour: every zone and every tile cell with it."""
+        return replace(
+            self,
+            color=color,
+            zones=(color,) * len(self.zones),
+            tiles=tuple((color,) * len(tile) for tile in self.tiles),
+        )
+
+    def with_zones(self, colors: Sequence[LightHsbk], start: int = 0) -> LifxData:
+        """Zones from `start` painted (beyond the strip's end, nothing)."""
+        zones = list(self.zones)
+        for offset, color in enumerate(colors[: max(0, len(zones) - start)]):
+            zones[start + offset] = color
+        return replace(self, zones=tuple(zones))
+
+    def with_tiles(self, tiles: Sequence[Sequence[LightHsbk]]) -> LifxData:
+        """Every tile painted, cell by cell."""
+        return replace(self, tiles=tuple(tuple(tile) for tile in tiles))
+
+
+type Send = Callable[[LifxDevice], Awaitable[None]]
+type Update = Callable[[LifxData], LifxData]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """What to send to a device, and how its state looks once the device did it."""
+
+    send: Send
+    update: Update | None = None
 
 
 SKY_EFFECTS = {0: "sky_sunrise", 1: "sky_sunset", 2: "sky_clouds"}
@@ -98,13 +137,12 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         client: LifxClient,
     ) -> None:
         """Set up polling at the entry's interval; nothing is sent yet."""
-        interval = entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=f"LIFX {entry.unique_id}",
-            update_interval=timedelta(seconds=interval),
+            update_interval=timedelta(seconds=self._poll_interval(entry)),
             # Most polls find nothing changed; entities are only written when data differs,
             # which is what keeps 200 devices cheap.
             always_update=False,
@@ -121,16 +159,26 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         self.relay_count = 0
         # RSSI costs a packet per poll, so it is only asked while its sensor is enabled.
         self.rssi_wanted = 0
-        # Serialises commands so two service calls to one device keep their order.
+        # Serialises commands so two service calls to one device keep their order, and so
+        # each command is planned from the state the one before it left.
         self.command_lock = asyncio.Lock()
+        # Commands that timed out so far: a command that waited behind one of them fails
+        # at once instead of trying a silent device in its turn.
+        self._command_timeouts = 0
         self.missed_polls = 0
+        # Unavailable: polls are replaced by a one-datagram check until it answers
+        self.lost = False
         # Firmware that refuses effect messages is not asked again.
         self.effects_supported = True
         # The last theme painted through Home Assistant, for the theme select.
         self.theme: str | None = None
         # During a transition the device reports in-between values; show the target.
         self._hold_until = 0.0
-        self._hold: dict[str, Any] = {}
+        self._hold: Update | None = None
+
+    @staticmethod
+    def _poll_interval(entry: LifxConfigEntry) -> float:
+        return float(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
 
     @property
     def serial(self) -> str:
@@ -143,29 +191,32 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         assert self.identity is not None
         return self.identity.capabilities
 
-    def follow(self, host: str, port: int) -> None:
+    def follow(self, host: str, port: int) -> bool:
         """The device is at a new address; talk to it there without a reload."""
-        if (host, port) != (self.device.address.host, self.device.address.port):
-            LOGGER.info("%s moved to %s:%s", self.serial, host, port)
-            self.device.move_to(host, port)
+        if (host, port) == (self.device.address.host, self.device.address.port):
+            return False
+        LOGGER.info("%s moved to %s:%s", self.serial, host, port)
+        self.device.move_to(host, port)
+        return True
 
     async def _async_setup(self) -> None:
         """Learn once what the device is: product, firmware, group, tiles, relays."""
         try:
             self.identity = await self.device.identify()
         except LifxTimeoutError as err:
-            await self._check_for_another_device()
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="device_not_answering",
-                translation_placeholders={"serial": self.serial, "host": self.device.address.host},
-            ) from err
+            if await self._async_found_elsewhere():
+                self.identity = await self._async_identify_or_fail()
+            else:
+                raise UpdateFailed(
+                    translation_domain=DOMAIN,
+                    translation_key="device_not_answering",
+                    translation_placeholders={
+                        "serial": self.serial,
+                        "host": self.device.address.host,
+                    },
+                ) from err
         except LifxError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="communication_error",
-                translation_placeholders={"serial": self.serial, "error": str(err)},
-            ) from err
+            self._raise_update_failed(err)
         ir.async_delete_issue(self.hass, DOMAIN, f"wrong_device_{self.serial}")
         caps = self.identity.capabilities
         try:
@@ -178,11 +229,14 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             if caps.relays:
                 self.relay_count = await self._count_relays()
         except LifxError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="communication_error",
-                translation_placeholders={"serial": self.serial, "error": str(err)},
-            ) from err
+            self._raise_update_failed(err)
+        self.network.async_register(self)
+
+    async def _async_identify_or_fail(self) -> DeviceIdentity:
+        try:
+            return await self.device.identify()
+        except LifxError as err:
+            self._raise_update_failed(err)
 
     async def _count_relays(self) -> int:
         count = 0
@@ -194,84 +248,85 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             count += 1
         return count
 
-    async def _check_for_another_device(self) -> None:
-        """If another LIFX device answers at our address, DHCP gave it our IP."""
+    async def _async_found_elsewhere(self) -> bool:
+        """Whether the device, silent at its address, was found and confirmed elsewhere.
+
+        If another LIFX device answers at our address, DHCP gave it our IP: a repair says
+        so, and the device is looked for on the network. Found (and confirmed) at a new
+        address, setup goes on there; otherwise the entry retries later, and the background
+        scan also moves it once the device turns up.
+        """
         address = self.device.address
         try:
             answering = await probe(self.device.client, address.host, address.port, timeout=1.0)
         except LifxError:
-            return
+            return False
         serials = {device.serial for device in answering}
-        if serials and self.serial not in serials:
-            # A repair tells the user what happened even if they never open the entry.
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                f"wrong_device_{self.serial}",
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key="wrong_device",
-                translation_placeholders={
-                    "host": address.host,
-                    "expected": self.serial,
-                    "found": ", ".join(sorted(serials)),
-                    "title": self.config_entry.title,
-                },
-            )
-            raise ConfigEntryError(
-                translation_domain=DOMAIN,
-                translation_key="wrong_device",
-                translation_placeholders={
-                    "host": address.host,
-                    "expected": self.serial,
-                    "found": ", ".join(sorted(serials)),
-                },
-            )
+        if not serials or self.serial in serials:
+            return False
+        placeholders = {
+            "host": address.host,
+            "expected": self.serial,
+            "found": ", ".join(sorted(serials)),
+        }
+        found = await self.network.async_locate(self.serial)
+        if found is not None and await self.network.async_consider_move(
+            self.config_entry, found.host, found.port
+        ):
+            self.follow(found.host, found.port)
+            return True
+        # A repair tells the user what happened even if they never open the entry.
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"wrong_device_{self.serial}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="wrong_device",
+            translation_placeholders={**placeholders, "title": self.config_entry.title},
+        )
+        raise UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="wrong_device",
+            translation_placeholders=placeholders,
+        )
 
     async def _async_update_data(self) -> LifxData:
-        """Poll the device; follow it if it moved; go unavailable only on a real outage."""
+        """Poll the device; go unavailable only on a real outage, and then poll cheaply."""
+        if self.lost and not await self.device.is_answering():
+            # Still off: one datagram asked, nothing more until the next check.
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="device_not_answering",
+                translation_placeholders={"serial": self.serial, "host": self.device.address.host},
+            )
         try:
             data = await self._async_poll()
         except LifxTimeoutError as err:
-            self.missed_polls += 1
-            self.device.schedule = LOST_COMMAND_SCHEDULE
-            if await self._async_reacquire():
-                try:
-                    data = await self._async_poll()
-                except LifxError as retry_err:
-                    self._raise_update_failed(retry_err)
-            elif self.missed_polls < MISSED_POLLS_BEFORE_UNAVAILABLE and self.data is not None:
-                LOGGER.debug("%s missed a poll (%s); keeping it available", self.serial, err)
-                return self.data
-            else:
-                self._raise_update_failed(err)
-        self.missed_polls = 0
+            return self._missed_poll(err)
+        if self.missed_polls or self.lost:
+            self.network.async_device_back(self.serial)
+            self.missed_polls = 0
+            self.lost = False
+            self.update_interval = timedelta(seconds=self._poll_interval(self.config_entry))
         self.device.schedule = None
         return data
 
-    async def _async_reacquire(self) -> bool:
-        """The device stopped answering: look for it at another address.
-
-        Returns True when it was found somewhere new (DHCP gave it another IP).
-        """
-        try:
-            found = await self.network.async_discover(timeout=REACQUIRE_TIMEOUT)
-        except LifxError as err:
-            LOGGER.debug("Re-acquire scan failed: %s", err)
-            return False
-        for device in found:
-            address = self.device.address
-            if device.serial == self.serial and (device.host, device.port) != (
-                address.host,
-                address.port,
-            ):
-                self.follow(device.host, device.port)
-                self.hass.config_entries.async_update_entry(
-                    self.config_entry,
-                    data={**self.config_entry.data, CONF_HOST: device.host, CONF_PORT: device.port},
-                )
-                return True
-        return False
+    def _missed_poll(self, error: LifxTimeoutError) -> LifxData:
+        """No answer to a poll: tolerate one, then go unavailable; either way look around."""
+        self.missed_polls += 1
+        self.device.schedule = LOST_COMMAND_SCHEDULE
+        # The device may have moved (DHCP): the network searches on behalf of every
+        # device that went missing, one search at a time and further apart as they stay.
+        self.network.async_device_lost(self.serial)
+        if self.missed_polls < MISSED_POLLS_BEFORE_UNAVAILABLE and self.data is not None:
+            LOGGER.debug("%s missed a poll (%s); keeping it available", self.serial, error)
+            return self.data
+        self.lost = True
+        self.update_interval = timedelta(
+            seconds=max(LOST_CHECK_INTERVAL, self._poll_interval(self.config_entry))
+        )
+        self._raise_update_failed(error)
 
     async def _async_poll(self) -> LifxData:
         """Ask only what this product has; the requests go out together."""
@@ -336,8 +391,8 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             if values.get("effect") is None
             else effect_name(values["effect"], caps.matrix),
         )
-        if self._hold and self.hass.loop.time() < self._hold_until:
-            data = replace(data, **self._hold)
+        if self._hold is not None and self.hass.loop.time() < self._hold_until:
+            data = self._hold(data)
         return data
 
     def link_quality(self) -> dict[str, float | int | None]:
@@ -368,26 +423,46 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         raise error
 
     async def async_command(
-        self,
-        command: Callable[[LifxDevice], Awaitable[None]],
-        *,
-        transition: float = 0.0,
-        **optimistic: Any,
+        self, send: Send, *, update: Update | None = None, transition: float = 0.0
     ) -> None:
-        """Run a command in order with others, then show its result at once.
+        """Send a command that does not depend on the device's state (see async_plan)."""
+        command = Command(send, update)
+        await self.async_plan(lambda _: command, transition=transition)
 
-        The next regular poll confirms what the device really did; while a transition
-        runs, polls show its target rather than the colours the fade passes through.
+    async def async_plan(
+        self, plan: Callable[[LifxData], Command], *, transition: float = 0.0
+    ) -> None:
+        """Run a command in order with others, planned from the state they left; show it.
+
+        `plan` runs once this command's turn comes, with the state every earlier command
+        left (not what the device showed when the service was called), so a brightness
+        change right after a colour change scales the new colours, not the old ones. The
+        next regular poll confirms what the device really did; while a transition runs,
+        polls show its target rather than the colours the fade passes through.
         """
+        timeouts_before = self._command_timeouts
         async with self.command_lock:
-            await command(self.device)
-        if transition > 0 and optimistic:
-            self._hold = dict(optimistic)
-            self._hold_until = self.hass.loop.time() + transition
-        else:
-            self._hold = {}
-        if optimistic and self.data is not None:
-            self.async_set_updated_data(replace(self.data, **optimistic))
+            if self._command_timeouts != timeouts_before:
+                # A command queued ahead of this one found the device silent
+                raise LifxTimeoutError(f"{self.serial} stopped answering")
+            command = plan(self.data)
+            try:
+                await command.send(self.device)
+            except LifxTimeoutError:
+                self._command_timeouts += 1
+                self.device.schedule = LOST_COMMAND_SCHEDULE
+                raise
+            if not self.missed_polls and not self.lost:
+                self.device.schedule = None
+            update = command.update
+            if update is None:
+                return
+            if transition > 0:
+                self._hold = update
+                self._hold_until = self.hass.loop.time() + transition
+            else:
+                self._hold = None
+            self.async_set_updated_data(update(self.data))
 
     @property
     def title(self) -> str:
@@ -398,6 +473,14 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
 
     async def async_entry_updated(self, hass: HomeAssistant, entry: LifxConfigEntry) -> None:
         """Options or address changed."""
-        self.follow(entry.data[CONF_HOST], entry.data[CONF_PORT])
-        interval = entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
-        self.update_interval = timedelta(seconds=interval)
+        moved = self.follow(entry.data[CONF_HOST], entry.data[CONF_PORT])
+        self.update_interval = timedelta(seconds=self._poll_interval(entry))
+        if moved and (self.lost or self.missed_polls):
+            # Found at its new address: poll it there now rather than at the next check
+            self.lost = False
+            await self.async_request_refresh()
+
+    async def async_shutdown(self) -> None:
+        """The entry unloads: the network forgets the device."""
+        await super().async_shutdown()
+        self.network.async_unregister(self)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from homeassistant.components.light import EFFECT_OFF
 from homeassistant.exceptions import ServiceValidationError
@@ -92,4 +92,5 @@ async def async_start_effect(
                 palette=colors,
             )
 
-    await coordinator.async_command(command, effect=None if name == EFFECT_OFF else name)
+    running = None if name == EFFECT_OFF else name
+    await coordinator.async_command(command, update=lambda data: replace(data, effect=running))

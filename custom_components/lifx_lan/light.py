@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+import math
 from typing import Any
 
 from homeassistant.components.light import (
@@ -20,9 +22,11 @@ from homeassistant.components.light import (
     LightEntityFeature,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import LifxConfigEntry, LifxCoordinator
+from .const import DOMAIN
+from .coordinator import Command, LifxConfigEntry, LifxCoordinator, LifxData
 from .effects import MATRIX_EFFECTS, MULTIZONE_EFFECTS, async_start_effect
 from .entity import LifxEntity
 from .helpers import lifx_exception_handler
@@ -147,9 +151,11 @@ class _LifxLightBase(LifxEntity, LightEntity):
         """The white point, within the product's range."""
         return max(self.min_color_temp_kelvin, min(self.max_color_temp_kelvin, self._color.kelvin))
 
-    def _target_color(self, kwargs: dict[str, Any], *, lit: bool) -> LightHsbk | None:
-        """The colour a turn_on asks for, or None when it asks for no change of colour."""
-        hue, saturation, brightness, kelvin = self._color
+    def _target_color(
+        self, kwargs: dict[str, Any], base: LightHsbk, *, lit: bool
+    ) -> LightHsbk | None:
+        """The colour a turn_on asks for, from `base`; None when it asks for no change."""
+        hue, saturation, brightness, kelvin = base
         changed = False
         if ATTR_HS_COLOR in kwargs:
             degrees, percent = kwargs[ATTR_HS_COLOR]
@@ -172,6 +178,21 @@ class _LifxLightBase(LifxEntity, LightEntity):
         if not changed:
             return None
         return LightHsbk(hue, saturation, brightness, kelvin)
+
+
+def transition_of(kwargs: dict[str, Any]) -> float:
+    """The transition asked for, in seconds; refused before anything is sent if unusable.
+
+    Home Assistant's schema clamps the range but lets NaN through.
+    """
+    duration = float(kwargs.get(ATTR_TRANSITION, 0))
+    if not math.isfinite(duration) or duration < 0:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_transition",
+            translation_placeholders={"value": str(kwargs.get(ATTR_TRANSITION))},
+        )
+    return duration
 
 
 class LifxLight(_LifxLightBase):
@@ -197,9 +218,7 @@ class LifxLight(_LifxLightBase):
 
     @property
     def _color(self) -> LightHsbk:
-        color = self.coordinator.data.color
-        assert color is not None
-        return color
+        return _whole_color(self.coordinator.data)
 
     @property
     def is_on(self) -> bool:
@@ -216,97 +235,103 @@ class LifxLight(_LifxLightBase):
     @lifx_exception_handler
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn on, change colour or brightness, start an effect, or flash."""
-        duration = float(kwargs.get(ATTR_TRANSITION, 0))
-        was_on = self.is_on
-        if ATTR_EFFECT in kwargs:
-            await async_start_effect(self.coordinator, kwargs[ATTR_EFFECT])
-            if not was_on:
-                await self.coordinator.async_command(
-                    lambda device: device.set_power(True, duration), power=True
-                )
-            return
-        color = self._target_color(kwargs, lit=was_on)
-        if ATTR_FLASH in kwargs:
-            await self._flash(kwargs[ATTR_FLASH], color or self._color)
-            return
-        data = self.coordinator.data
-        brightness_only = (
-            color is not None
-            and ATTR_HS_COLOR not in kwargs
-            and ATTR_COLOR_TEMP_KELVIN not in kwargs
-            and (data.zones or data.tiles)
-        )
-        if brightness_only and color is not None:
-            await self._scale_scene(color.brightness, duration, was_on)
-            return
-        target = color or self._color
-
-        async def command(device: LifxDevice) -> None:
-            if color is not None:
-                # An off light takes its new colour instantly, then fades in with it.
-                await device.set_color(color, duration if was_on else 0)
-            if not was_on:
-                await device.set_power(True, duration)
-
-        await self.coordinator.async_command(command, transition=duration, power=True, color=target)
-
-    async def _scale_scene(self, brightness: int, duration: float, was_on: bool) -> None:
-        """Change the brightness of a strip or tiles without wiping their pattern."""
+        duration = transition_of(kwargs)
         coordinator = self.coordinator
-        data = coordinator.data
-        current = self._color.brightness
-        ratio = brightness / current if current else 1.0
-        zones = scale_brightness(data.zones, ratio) if current else None
-        tiles = [scale_brightness(tile, ratio) for tile in data.tiles] if current else None
-        fade = duration if was_on else 0.0
-        chain = coordinator.chain
+        if ATTR_EFFECT in kwargs:
+            await async_start_effect(coordinator, kwargs[ATTR_EFFECT])
+            await coordinator.async_plan(lambda data: _power_on(data, duration))
+            return
+        if ATTR_FLASH in kwargs:
+            flash = kwargs[ATTR_FLASH]
+            await coordinator.async_plan(
+                lambda data: self._flash(
+                    flash,
+                    self._target_color(kwargs, _whole_color(data), lit=data.power)
+                    or _whole_color(data),
+                )
+            )
+            return
+        has_color = ATTR_HS_COLOR in kwargs or ATTR_COLOR_TEMP_KELVIN in kwargs
 
-        async def command(device: LifxDevice) -> None:
-            if zones is not None and data.zones:
+        def plan(data: LifxData) -> Command:
+            was_on = data.power
+            color = self._target_color(kwargs, _whole_color(data), lit=was_on)
+            if color is not None and not has_color and (data.zones or data.tiles):
+                return self._scale_scene(data, color.brightness, duration)
+
+            async def send(device: LifxDevice) -> None:
+                if color is not None:
+                    # An off light takes its new colour instantly, then fades in with it.
+                    await device.set_color(color, duration if was_on else 0)
+                if not was_on:
+                    await device.set_power(True, duration)
+
+            def update(state: LifxData) -> LifxData:
+                return (state if color is None else state.with_color(color)).with_power(True)
+
+            return Command(send, update)
+
+        await coordinator.async_plan(plan, transition=duration)
+
+    def _scale_scene(self, data: LifxData, brightness: int, duration: float) -> Command:
+        """Change the brightness of a strip or tiles without wiping their pattern."""
+        was_on = data.power
+        base = _whole_color(data)
+        current = base.brightness
+        ratio = brightness / current if current else 1.0
+        fade = duration if was_on else 0.0
+        chain = self.coordinator.chain
+        whole = with_brightness(base, brightness)
+        zones = scale_brightness(data.zones, ratio) if current and data.zones else None
+        tiles = (
+            [scale_brightness(tile, ratio) for tile in data.tiles]
+            if current and data.tiles and not data.zones
+            else None
+        )
+
+        async def send(device: LifxDevice) -> None:
+            if zones is not None:
                 await device.set_zones(zones, duration=fade)
             elif tiles is not None:
                 for tile, colors in zip(chain, tiles, strict=True):
                     await device.set_tile_colors(tile, colors, duration=fade)
             else:
                 # Everything was black: no pattern to keep, so light it evenly.
-                await device.set_color(
-                    LightHsbk(
-                        self._color.hue, self._color.saturation, brightness, self._color.kelvin
-                    ),
-                    fade,
-                )
+                await device.set_color(whole, fade)
             if not was_on:
                 await device.set_power(True, duration)
 
-        changes: dict[str, Any] = {
-            "power": True,
-            "color": LightHsbk(
-                self._color.hue, self._color.saturation, brightness, self._color.kelvin
-            ),
-        }
-        if zones is not None and data.zones:
-            changes["zones"] = tuple(zones)
-        if tiles is not None and data.tiles:
-            changes["tiles"] = tuple(tuple(t) for t in tiles)
-        await coordinator.async_command(command, transition=duration, **changes)
+        def update(state: LifxData) -> LifxData:
+            if zones is not None:
+                state = state.with_zones(zones)
+            elif tiles is not None:
+                state = state.with_tiles(tiles)
+            else:
+                return state.with_color(whole).with_power(True)
+            return replace(state, color=whole, power=True)
+
+        return Command(send, update)
 
     @lifx_exception_handler
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn off, fading over the transition."""
-        duration = float(kwargs.get(ATTR_TRANSITION, 0))
+        duration = transition_of(kwargs)
 
-        async def command(device: LifxDevice) -> None:
+        async def send(device: LifxDevice) -> None:
             await device.set_power(False, duration)
 
-        await self.coordinator.async_command(command, transition=duration, power=False)
+        await self.coordinator.async_command(
+            send, update=lambda state: state.with_power(False), transition=duration
+        )
 
-    async def _flash(self, flash: str, color: LightHsbk) -> None:
+    @staticmethod
+    def _flash(flash: str, color: LightHsbk) -> Command:
         period, cycles = FLASH_PERIODS.get(flash, FLASH_PERIODS[FLASH_SHORT])
         # Flash towards full brightness (or black when already bright) and back.
         peak = 0 if color.brightness > 32767 else 65535
         flash_color = LightHsbk(color.hue, color.saturation, peak, color.kelvin)
 
-        async def command(device: LifxDevice) -> None:
+        async def send(device: LifxDevice) -> None:
             await device.set_waveform(
                 flash_color,
                 waveform=LightWaveform.PULSE,
@@ -315,7 +340,28 @@ class LifxLight(_LifxLightBase):
                 transient=True,
             )
 
-        await self.coordinator.async_command(command)
+        return Command(send)
+
+
+def _whole_color(data: LifxData) -> LightHsbk:
+    color = data.color
+    assert color is not None
+    return color
+
+
+def _power_on(data: LifxData, duration: float) -> Command:
+    """Switch a light on if it is off (after starting an effect)."""
+    if data.power:
+        return Command(_nothing)
+
+    async def send(device: LifxDevice) -> None:
+        await device.set_power(True, duration)
+
+    return Command(send, lambda state: state.with_power(True))
+
+
+async def _nothing(device: LifxDevice) -> None:
+    """Send nothing."""
 
 
 class LifxCeilingPart(_LifxLightBase):
@@ -337,67 +383,67 @@ class LifxCeilingPart(_LifxLightBase):
         last = tile.width * tile.height - 1
         self._zones = [last] if part == "uplight" else list(range(last))
 
-    @property
-    def _tile(self) -> tuple[LightHsbk, ...]:
-        return self.coordinator.data.tiles[0]
+    def _part_color(self, data: LifxData) -> LightHsbk:
+        zones = [data.tiles[0][i] for i in self._zones]
+        lit = [z for z in zones if z.brightness] or zones
+        return max(lit, key=lambda z: z.brightness)
+
+    def _part_lit(self, data: LifxData) -> bool:
+        return data.power and any(data.tiles[0][i].brightness for i in self._zones)
 
     @property
     def _color(self) -> LightHsbk:
-        zones = [self._tile[i] for i in self._zones]
-        lit = [z for z in zones if z.brightness] or zones
-        brightest = max(lit, key=lambda z: z.brightness)
-        return brightest
+        return self._part_color(self.coordinator.data)
 
     @property
     def is_on(self) -> bool:
         """Lit: the device is on and one of this part's zones is not black."""
-        return self.coordinator.data.power and any(self._tile[i].brightness for i in self._zones)
+        return self._part_lit(self.coordinator.data)
 
-    async def _paint(self, colors: dict[int, LightHsbk], duration: float, power: bool) -> None:
-        coordinator = self.coordinator
-        tile = coordinator.chain[0]
-        device_on = coordinator.data.power
-        frame = list(self._tile)
+    def _paint(self, data: LifxData, colors: dict[int, LightHsbk], duration: float) -> Command:
+        """Paint the part's zones, on the frame the commands before this one left."""
+        tile = self.coordinator.chain[0]
+        device_on = data.power
+        frame = list(data.tiles[0])
         if not device_on:
             # The other part showed nothing while the device was off: keep it dark.
             frame = [with_brightness(z, 0) for z in frame]
-        others_lit = any(frame[i].brightness for i in range(len(frame)) if i not in colors)
-        if not power and not others_lit:
-            # The last lit part goes dark: switch the device off and keep its scene, so
-            # turning the whole light on again brings both parts back as they were.
-            await coordinator.async_command(
-                lambda device: device.set_power(False, duration),
-                transition=duration,
-                power=False,
-            )
-            return
         for index, color in colors.items():
             frame[index] = color
+        lit = any(z.brightness for z in frame)
+        if not device_on and not lit:
+            return Command(_nothing)
 
-        async def command(device: LifxDevice) -> None:
-            await device.set_tile_colors(tile, frame, duration=duration if device_on else 0)
-            if not device_on:
-                await device.set_power(True, duration)
+        async def send(device: LifxDevice) -> None:
+            if device_on or lit:
+                await device.set_tile_colors(tile, frame, duration=duration if device_on else 0)
+            if lit != device_on:
+                # The first part lit switches the Ceiling on; the last one dark, off.
+                await device.set_power(lit, duration)
 
-        await coordinator.async_command(
-            command, transition=duration, power=True, tiles=(tuple(frame),)
-        )
+        return Command(send, lambda state: state.with_tiles([frame]).with_power(lit))
 
     @lifx_exception_handler
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Light this part only."""
-        duration = float(kwargs.get(ATTR_TRANSITION, 0))
-        color = self._target_color(kwargs, lit=self.is_on) or self._color
-        if color.brightness == 0:
-            color = with_brightness(color, 65535)
-        await self._paint(dict.fromkeys(self._zones, color), duration, True)
+        duration = transition_of(kwargs)
+
+        def plan(data: LifxData) -> Command:
+            base = self._part_color(data)
+            color = self._target_color(kwargs, base, lit=self._part_lit(data)) or base
+            if color.brightness == 0:
+                color = with_brightness(color, 65535)
+            return self._paint(data, dict.fromkeys(self._zones, color), duration)
+
+        await self.coordinator.async_plan(plan, transition=duration)
 
     @lifx_exception_handler
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Darken this part only; the device turns off once both parts are dark."""
-        duration = float(kwargs.get(ATTR_TRANSITION, 0))
-        dark = {
-            i: LightHsbk(self._tile[i].hue, self._tile[i].saturation, 0, self._tile[i].kelvin)
-            for i in self._zones
-        }
-        await self._paint(dark, duration, False)
+        duration = transition_of(kwargs)
+
+        def plan(data: LifxData) -> Command:
+            dark = {i: with_brightness(data.tiles[0][i], 0) for i in self._zones}
+            return self._paint(data, dark, duration)
+
+        await self.coordinator.async_plan(plan, transition=duration)

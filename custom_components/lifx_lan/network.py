@@ -1,4 +1,11 @@
-"""The one LIFX client (one UDP socket) shared by every entry, and the background scan."""
+"""The one LIFX client (one UDP socket) shared by every entry; finding devices that moved.
+
+Anyone on the LAN can send UDP, so nothing a datagram claims moves a configured device:
+a device's address changes only once the device answers, at the new address, a query
+addressed to its serial, and no longer answers at the stored one. What discovery can
+start is bounded too (devices per search, flows in progress, devices described at once),
+so a flood of forged replies costs neither memory nor the configured devices' requests.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,18 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING, Final
 
-from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
+from homeassistant.config_entries import (
+    SOURCE_IGNORE,
+    SOURCE_INTEGRATION_DISCOVERY,
+    ConfigEntry,
+    ConfigEntryState,
+)
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import discovery_flow
-from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.helpers.singleton import singleton
 from homeassistant.util.hass_dict import HassKey
 
@@ -25,23 +38,42 @@ from .const import (
     LOGGER,
 )
 from .protocol import (
+    DeviceAddress,
     DiscoveredDevice,
     LifxClient,
     LifxError,
+    LifxTimeoutError,
+    RetrySchedule,
     discover,
     interface_broadcast_addresses,
     probe,
 )
+from .protocol.messages import DeviceGetVersion
+
+if TYPE_CHECKING:
+    from .coordinator import LifxCoordinator
 
 NETWORK_KEY: HassKey[LifxNetwork] = HassKey(f"{DOMAIN}_network")
 # One socket serves every device; each coordinator already paces its own device, so the
 # shared limit only guards against runaway bursts. It is above the library's default of 30
 # so that one action to a group of 50+ devices still leaves in a single burst.
 SHARED_INFLIGHT = 256
+# How long the re-acquire burst looks for lost devices at other addresses
+REACQUIRE_TIMEOUT: Final = 1.5
+# While devices stay lost, re-acquires come further and further apart: every LIFX device
+# on the LAN answers each broadcast, and bulbs switched off at the wall stay off for hours.
+REACQUIRE_BACKOFF_MIN: Final = 10.0
+REACQUIRE_BACKOFF_MAX: Final = 300.0
+# Asking a device whether it is at an address: a few copies within a second.
+VERIFY_SCHEDULE: Final = RetrySchedule(gaps=(0.1, 0.2, 0.3), deadline=1.0)
+# Discovery flows the background scan keeps in progress at most, and how many devices
+# config flows may describe at once (each takes a few of the shared request slots).
+MAX_DISCOVERY_FLOWS: Final = 20
+DESCRIBE_CONCURRENCY: Final = 4
 
 
 class LifxNetwork:
-    """Reference-counted owner of the shared client; closes it with its last user."""
+    """Reference-counted owner of the shared client; finds devices that moved or came back."""
 
     def __init__(self, hass: HomeAssistant) -> None:
         """Nothing is opened until someone needs the client."""
@@ -56,6 +88,17 @@ class LifxNetwork:
         self.discovery_port = DISCOVERY_PORT
         self.extra_targets: list[str] = list(DISCOVERY_EXTRA_TARGETS)
         self.use_interface_broadcasts = True
+        # Loaded devices, and those of them that stopped answering
+        self.coordinators: dict[str, LifxCoordinator] = {}
+        self.lost: set[str] = set()
+        self._reacquire_task: asyncio.Task[None] | None = None
+        self._reacquire_backoff = REACQUIRE_BACKOFF_MIN
+        self._reacquire_at: float | None = None
+        self._cancel_reacquire: CALLBACK_TYPE | None = None
+        self._last_reacquire = -REACQUIRE_BACKOFF_MIN
+        self._verifying: set[str] = set()
+        self._rivals_logged: set[tuple[str, str, int]] = set()
+        self.describe_slots = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
 
     async def async_acquire(self) -> LifxClient:
         """Take a reference to the shared client, opening its socket if needed.
@@ -110,8 +153,10 @@ class LifxNetwork:
         async with self.async_client() as client:
             return await probe(client, host, port)
 
+    # Loaded entries
+
     async def async_entry_loaded(self) -> None:
-        """An entry is set up: keep the client open and scan in the background."""
+        """An entry is about to set up: keep the client open and scan in the background."""
         await self.async_acquire()
         self._entries += 1
         if self._cancel_scan is None:
@@ -133,10 +178,31 @@ class LifxNetwork:
                 self._cancel_stop_listener = None
         await self.async_release()
 
+    @callback
+    def async_register(self, coordinator: LifxCoordinator) -> None:
+        """A device is set up."""
+        self.coordinators[coordinator.serial] = coordinator
+
+    @callback
+    def async_unregister(self, coordinator: LifxCoordinator) -> None:
+        """A device is unloaded: forget it, and what the client kept of it."""
+        if self.coordinators.get(coordinator.serial) is coordinator:
+            del self.coordinators[coordinator.serial]
+        self.async_device_back(coordinator.serial)
+        if self.client is not None:
+            self.client.forget(coordinator.serial)
+
     def _stop_background(self) -> None:
         if self._cancel_scan is not None:
             self._cancel_scan()
             self._cancel_scan = None
+        if self._cancel_reacquire is not None:
+            self._cancel_reacquire()
+            self._cancel_reacquire = None
+        self._reacquire_at = None
+        if self._reacquire_task is not None:
+            self._reacquire_task.cancel()
+            self._reacquire_task = None
 
     async def _async_stop(self, _: Event) -> None:
         """Home Assistant stops: close the socket even though entries stay loaded."""
@@ -146,19 +212,193 @@ class LifxNetwork:
             client, self.client = self.client, None
             await client.close()
 
+    # Lost devices: one shared re-acquire at a time, further apart while they stay lost
+
+    @callback
+    def async_device_lost(self, serial: str) -> None:
+        """A device stopped answering: look for it at other addresses, soon."""
+        if serial in self.lost:
+            return
+        self.lost.add(serial)
+        # A fresh loss starts the back-off again, but re-acquires stay 10 s apart, so ten
+        # bulbs switched off at once share the same few broadcasts.
+        self._reacquire_backoff = REACQUIRE_BACKOFF_MIN
+        self._schedule_reacquire(self._last_reacquire + REACQUIRE_BACKOFF_MIN)
+
+    @callback
+    def async_device_back(self, serial: str) -> None:
+        """A device answers again."""
+        self.lost.discard(serial)
+        if not self.lost:
+            self._reacquire_backoff = REACQUIRE_BACKOFF_MIN
+            if self._cancel_reacquire is not None:
+                self._cancel_reacquire()
+                self._cancel_reacquire = None
+            self._reacquire_at = None
+
+    def _schedule_reacquire(self, at: float) -> None:
+        """Re-acquire at `at` (loop time) unless one is due earlier already."""
+        if self._reacquire_at is not None and self._reacquire_at <= at:
+            return
+        if self._cancel_reacquire is not None:
+            self._cancel_reacquire()
+        self._reacquire_at = at
+        delay = max(0.0, at - self.hass.loop.time())
+        self._cancel_reacquire = async_call_later(self.hass, delay, self._start_reacquire)
+
+    @callback
+    def _start_reacquire(self, _: datetime) -> None:
+        self._cancel_reacquire = None
+        self._reacquire_at = None
+        if self._reacquire_task is None and self.lost:
+            self._reacquire_task = self.hass.async_create_background_task(
+                self._async_reacquire(), name="LIFX LAN re-acquire lost devices"
+            )
+
+    async def _async_reacquire(self) -> None:
+        """One broadcast search on behalf of every lost device."""
+        try:
+            self._last_reacquire = self.hass.loop.time()
+            try:
+                found = await self.async_discover(timeout=REACQUIRE_TIMEOUT)
+            except LifxError as err:
+                LOGGER.debug("Re-acquire search failed: %s", err)
+                found = []
+            await self._async_follow(found)
+        finally:
+            self._reacquire_task = None
+        if self.lost:
+            self._schedule_reacquire(self.hass.loop.time() + self._reacquire_backoff)
+            self._reacquire_backoff = min(2 * self._reacquire_backoff, REACQUIRE_BACKOFF_MAX)
+
+    async def async_locate(self, serial: str) -> DiscoveredDevice | None:
+        """Search for one device now (an entry set up where another device answers)."""
+        try:
+            found = await self.async_discover(timeout=REACQUIRE_TIMEOUT)
+        except LifxError as err:
+            LOGGER.debug("Search for %s failed: %s", serial, err)
+            return None
+        return next((device for device in found if device.serial == serial), None)
+
+    # Moves: only once the device itself confirms them
+
+    async def _async_follow(self, devices: list[DiscoveredDevice]) -> None:
+        """Move configured devices found at another address, once each move is verified."""
+        moves = []
+        for device in devices:
+            entry = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial)
+            if entry is None or entry.source == SOURCE_IGNORE:
+                continue
+            if (entry.data[CONF_HOST], entry.data[CONF_PORT]) != (device.host, device.port):
+                moves.append(self.async_consider_move(entry, device.host, device.port))
+        if moves:
+            await asyncio.gather(*moves)
+
+    async def async_consider_move(self, entry: ConfigEntry, host: str, port: int) -> bool:
+        """Someone says the entry's device is at host:port: check it, and follow it there.
+
+        Returns True when the entry now points there.
+        """
+        serial = entry.unique_id
+        assert serial is not None
+        old = (entry.data[CONF_HOST], entry.data[CONF_PORT])
+        if old == (host, port):
+            return True
+        if serial in self._verifying:
+            return False
+        self._verifying.add(serial)
+        try:
+            moved = await self.async_verify_move(serial, old, (host, port))
+        finally:
+            self._verifying.discard(serial)
+        if moved:
+            self.async_move_entry(entry, host, port)
+        return moved
+
+    async def async_verify_move(
+        self, serial: str, old: tuple[str, int], new: tuple[str, int]
+    ) -> bool:
+        """Whether the device answers at `new` and no longer at `old`.
+
+        Both queries are addressed to the device's serial, and a reply only counts from the
+        address asked: a stranger who merely claims the serial in a broadcast reply, while
+        the real device still answers where it was, moves nothing.
+        """
+        async with self.async_client() as client:
+            if await self._answers(client, serial, old):
+                if (serial, *new) not in self._rivals_logged:
+                    self._rivals_logged.add((serial, *new))
+                    LOGGER.debug(
+                        "%s:%s claims to be %s, which still answers at %s:%s; ignored",
+                        *new,
+                        serial,
+                        *old,
+                    )
+                return False
+            return await self._answers(client, serial, new)
+
+    @staticmethod
+    async def _answers(client: LifxClient, serial: str, at: tuple[str, int]) -> bool:
+        try:
+            address = DeviceAddress(serial, *at)
+            await client.request(address, DeviceGetVersion(), schedule=VERIFY_SCHEDULE)
+        except LifxTimeoutError:
+            return False
+        except LifxError:
+            # An unsupported reply or an invalid address: nobody we can talk to is there
+            return False
+        return True
+
+    @callback
+    def async_move_entry(self, entry: ConfigEntry, host: str, port: int) -> None:
+        """Store a device's verified new address.
+
+        A loaded entry's coordinator follows it through its update listener, without a
+        reload; an entry that could not set up is given another try at the new address at
+        once, instead of at its next retry.
+        """
+        changed = self.hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_HOST: host, CONF_PORT: port}
+        )
+        # (An entry setting up follows the device itself.)
+        if changed and entry.state not in (
+            ConfigEntryState.LOADED,
+            ConfigEntryState.SETUP_IN_PROGRESS,
+        ):
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    # The background scan
+
     async def _async_scan(self, _: datetime | None = None) -> None:
-        """Offer new devices and tell known ones where their device is now."""
+        """Follow known devices that moved and offer new ones."""
         try:
             devices = await self.async_discover()
         except LifxError as err:
             LOGGER.debug("Background discovery failed: %s", err)
             return
+        await self._async_follow(devices)
         self.async_report(devices)
 
     @callback
     def async_report(self, devices: list[DiscoveredDevice]) -> None:
-        """Start an integration-discovery flow for each device found."""
+        """Offer devices not configured yet, a bounded number of flows at a time."""
+        in_progress = {
+            flow["context"].get("unique_id")
+            for flow in self.hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        }
+        room = MAX_DISCOVERY_FLOWS - len(in_progress)
         for device in devices:
+            if room <= 0:
+                LOGGER.debug(
+                    "%d discovery flows in progress; offering more later", len(in_progress)
+                )
+                return
+            if device.serial in in_progress:
+                continue
+            if self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial):
+                continue
+            room -= 1
+            in_progress.add(device.serial)
             discovery_flow.async_create_flow(
                 self.hass,
                 DOMAIN,

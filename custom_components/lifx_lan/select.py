@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
@@ -66,7 +68,9 @@ class LifxInfraredSelect(LifxEntity, SelectEntity):
         async def command(device: LifxDevice) -> None:
             await device.set_infrared(level)
 
-        await self.coordinator.async_command(command, infrared=level)
+        await self.coordinator.async_command(
+            command, update=lambda data: replace(data, infrared=level)
+        )
 
 
 THEME = SelectEntityDescription(

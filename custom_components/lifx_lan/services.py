@@ -19,7 +19,7 @@ from homeassistant.helpers import (
 import voluptuous as vol
 
 from .const import DOMAIN
-from .coordinator import LifxCoordinator
+from .coordinator import Command, LifxCoordinator, LifxData
 from .effects import EffectOptions, async_start_effect
 from .protocol import (
     LifxDevice,
@@ -175,6 +175,10 @@ async def _run_all(targets: Sequence[Target], action: Callable[[Target], Awaitab
         ) from first
 
 
+async def _send_nothing(device: LifxDevice) -> None:
+    """Send nothing: the device is already as asked."""
+
+
 def _kelvin_range(coordinator: LifxCoordinator) -> tuple[int, int]:
     return coordinator.capabilities.temperature_range or (1500, 9000)
 
@@ -187,27 +191,26 @@ async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
     power: bool | None = data.get("power")
     has_color = any(k in data for k in ("hs_color", "brightness_pct", "kelvin"))
 
-    async def action(target: Target) -> None:
-        coordinator = target.coordinator
-        base = coordinator.data.color or LightHsbk(0, 0, 65535, 3500)
+    def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
+        base = state.color or LightHsbk(0, 0, 65535, 3500)
         color = _color_from(data, base, _kelvin_range(coordinator)) if has_color else None
-        was_on = coordinator.data.power
+        was_on = state.power
+        now_on = was_on if power is None and color is None else (True if power is None else power)
 
-        async def command(device: LifxDevice) -> None:
+        async def send(device: LifxDevice) -> None:
             if color is not None:
                 await device.set_color(color, duration if was_on else 0)
-            if power is not None and power != was_on:
-                await device.set_power(power, duration)
-            elif power is None and color is not None and not was_on:
-                await device.set_power(True, duration)
+            if now_on != was_on:
+                await device.set_power(now_on, duration)
 
-        changes: dict[str, Any] = {}
-        if color is not None:
-            changes["color"] = color
-            changes["power"] = True if power is None else power
-        elif power is not None:
-            changes["power"] = power
-        await coordinator.async_command(command, transition=duration, **changes)
+        def update(current: LifxData) -> LifxData:
+            return (current if color is None else current.with_color(color)).with_power(now_on)
+
+        return Command(send, update)
+
+    async def action(target: Target) -> None:
+        coordinator = target.coordinator
+        await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
     _validate_colors(data)
     await _run_all(targets, action)
@@ -222,44 +225,54 @@ async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
     data = call.data
     targets = _targets(hass, call)
     start: int = data["start"]
+    duration = data["transition"]
     _range("start", start, 0, 65535)
+    _range("transition", duration, 0, 3600)
     _validate_colors(data)
+    for colors in data.get("colors") or ():
+        _validate_colors(colors)
+    # Every target is checked before any is sent anything: a call that fails changes nothing.
     for target in targets:
-        if not target.coordinator.capabilities.multizone:
+        coordinator = target.coordinator
+        if not coordinator.capabilities.multizone:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="not_multizone",
-                translation_placeholders={"device": target.coordinator.title},
+                translation_placeholders={"device": coordinator.title},
             )
-
-    async def action(target: Target) -> None:
-        coordinator = target.coordinator
-        zones = list(coordinator.data.zones)
-        end = min(data.get("end", len(zones) - 1), len(zones) - 1)
+        count = len(coordinator.data.zones)
+        end = min(data.get("end", count - 1), count - 1)
         if start > end:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="zone_range",
-                translation_placeholders={"start": str(start), "end": str(end)},
+                translation_placeholders={
+                    "start": str(start),
+                    "end": str(end),
+                    "device": coordinator.title,
+                },
             )
+
+    def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
+        zones = state.zones
+        end = min(data.get("end", len(zones) - 1), len(zones) - 1)
+        kelvin_range = _kelvin_range(coordinator)
         if colors := data.get("colors"):
             painted = [
-                _color_from(c, zones[min(start + i, len(zones) - 1)], _kelvin_range(coordinator))
+                _color_from(c, zones[min(start + i, len(zones) - 1)], kelvin_range)
                 for i, c in enumerate(colors)
             ][: end - start + 1]
         else:
-            painted = [
-                _color_from(data, zones[i], _kelvin_range(coordinator))
-                for i in range(start, end + 1)
-            ]
-        new_zones = zones[:start] + painted + zones[start + len(painted) :]
+            painted = [_color_from(data, zones[i], kelvin_range) for i in range(start, end + 1)]
 
-        async def command(device: LifxDevice) -> None:
-            await device.set_zones(painted, start=start, duration=data["transition"])
+        async def send(device: LifxDevice) -> None:
+            await device.set_zones(painted, start=start, duration=duration)
 
-        await coordinator.async_command(
-            command, transition=data["transition"], zones=tuple(new_zones)
-        )
+        return Command(send, lambda current: current.with_zones(painted, start))
+
+    async def action(target: Target) -> None:
+        coordinator = target.coordinator
+        await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
     await _run_all(targets, action)
 
@@ -275,14 +288,13 @@ def _waveform_handler(
         _validate_colors(data)
         targets = _targets(hass, call)
 
-        async def action(target: Target) -> None:
-            coordinator = target.coordinator
-            base = coordinator.data.color or LightHsbk(0, 0, 65535, 3500)
+        def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
+            base = state.color or LightHsbk(0, 0, 65535, 3500)
             color = _color_from(data, base, _kelvin_range(coordinator))
-            was_on = coordinator.data.power
+            switch_on = data["power_on"] and not state.power
 
-            async def command(device: LifxDevice) -> None:
-                if data["power_on"] and not was_on:
+            async def send(device: LifxDevice) -> None:
+                if switch_on:
                     await device.set_power(True)
                 await device.set_waveform(
                     color,
@@ -298,7 +310,11 @@ def _waveform_handler(
                     set_kelvin="kelvin" in data,
                 )
 
-            await coordinator.async_command(command)
+            return Command(send, (lambda current: current.with_power(True)) if switch_on else None)
+
+        async def action(target: Target) -> None:
+            coordinator = target.coordinator
+            await coordinator.async_plan(lambda state: plan(coordinator, state))
 
         await _run_all(targets, action)
 
@@ -310,15 +326,14 @@ async def async_paint_theme(targets: Sequence[Target], theme: str, duration: flo
     colors = palette(theme)
     bulbs = for_bulbs(colors, len(targets))
 
-    async def action(target: Target, bulb_color: LightHsbk) -> None:
-        coordinator = target.coordinator
+    def plan(coordinator: LifxCoordinator, state: LifxData, bulb_color: LightHsbk) -> Command:
         caps = coordinator.capabilities
-        data = coordinator.data
         chain = coordinator.chain
-        zones = gradient(colors, len(data.zones)) if caps.multizone and data.zones else []
+        zones = gradient(colors, len(state.zones)) if caps.multizone and state.zones else []
         tiles = [for_tile(colors, t.width, t.height) for t in chain] if caps.matrix else []
+        was_on = state.power
 
-        async def command(device: LifxDevice) -> None:
+        async def send(device: LifxDevice) -> None:
             if zones:
                 await device.set_zones(zones, duration=duration)
             elif tiles:
@@ -326,18 +341,26 @@ async def async_paint_theme(targets: Sequence[Target], theme: str, duration: flo
                     await device.set_tile_colors(tile, frame, duration=duration)
             else:
                 await device.set_color(bulb_color, duration)
-            if not data.power:
+            if not was_on:
                 await device.set_power(True, duration)
 
-        changes: dict[str, Any] = {"power": True}
-        if zones:
-            changes["zones"] = tuple(zones)
-        elif tiles:
-            changes["tiles"] = tuple(tuple(t) for t in tiles)
-        else:
-            changes["color"] = bulb_color
+        def update(current: LifxData) -> LifxData:
+            if zones:
+                current = current.with_zones(zones)
+            elif tiles:
+                current = current.with_tiles(tiles)
+            else:
+                current = current.with_color(bulb_color)
+            return current.with_power(True)
+
+        return Command(send, update)
+
+    async def action(target: Target, bulb_color: LightHsbk) -> None:
+        coordinator = target.coordinator
         coordinator.theme = theme
-        await coordinator.async_command(command, transition=duration, **changes)
+        await coordinator.async_plan(
+            lambda state: plan(coordinator, state, bulb_color), transition=duration
+        )
 
     await _run_all(targets, lambda t: action(t, bulbs[targets.index(t)]))
 
@@ -366,16 +389,19 @@ def _effect_handler(name: str | None) -> Callable[[HomeAssistant, ServiceCall], 
         )
         targets = _targets(hass, call)
 
+        def switch_on(state: LifxData) -> Command:
+            if state.power:
+                return Command(_send_nothing)
+
+            async def send(device: LifxDevice) -> None:
+                await device.set_power(True)
+
+            return Command(send, lambda current: current.with_power(True))
+
         async def action(target: Target) -> None:
             await async_start_effect(target.coordinator, effect, options)
-            if (
-                data.get("power_on", True)
-                and effect != EFFECT_OFF
-                and not target.coordinator.data.power
-            ):
-                await target.coordinator.async_command(
-                    lambda device: device.set_power(True), power=True
-                )
+            if data.get("power_on", True) and effect != EFFECT_OFF:
+                await target.coordinator.async_plan(switch_on)
 
         await _run_all(targets, action)
 

@@ -25,16 +25,16 @@ class LifxSwitchEntityDescription(SwitchEntityDescription):
 
     is_on_fn: Callable[[LifxData], bool]
     set_fn: Callable[[LifxDevice, bool], Awaitable[None]]
-    optimistic_fn: Callable[[LifxData, bool], dict[str, Any]]
+    update_fn: Callable[[LifxData, bool], LifxData]
 
 
 def relay_description(index: int) -> LifxSwitchEntityDescription:
     """The switch of relay `index` (shown to people as relay index + 1)."""
 
-    def optimistic(data: LifxData, on: bool) -> dict[str, Any]:
+    def update(data: LifxData, on: bool) -> LifxData:
         relays = list(data.relays)
         relays[index] = on
-        return {"relays": tuple(relays)}
+        return replace(data, relays=tuple(relays))
 
     return LifxSwitchEntityDescription(
         key=f"relay_{index}",
@@ -42,15 +42,15 @@ def relay_description(index: int) -> LifxSwitchEntityDescription:
         translation_placeholders={"relay": str(index + 1)},
         is_on_fn=lambda data: data.relays[index],
         set_fn=lambda device, on: device.set_relay_power(index, on),
-        optimistic_fn=optimistic,
+        update_fn=update,
     )
 
 
-def _hev_optimistic(data: LifxData, on: bool) -> dict[str, Any]:
+def _hev_update(data: LifxData, on: bool) -> LifxData:
     if data.hev is None:
-        return {}
+        return data
     remaining = data.hev.duration_s if on else 0
-    return {"hev": replace(data.hev, remaining_s=remaining)}
+    return replace(data, hev=replace(data.hev, remaining_s=remaining))
 
 
 HEV_SWITCH = LifxSwitchEntityDescription(
@@ -59,7 +59,7 @@ HEV_SWITCH = LifxSwitchEntityDescription(
     is_on_fn=lambda data: data.hev is not None and data.hev.active,
     # 0 starts a cycle of the duration configured on the device.
     set_fn=lambda device, on: device.set_hev_cycle(on, 0),
-    optimistic_fn=_hev_optimistic,
+    update_fn=_hev_update,
 )
 
 
@@ -93,7 +93,7 @@ class LifxSwitch(LifxEntity, SwitchEntity):
             await description.set_fn(device, on)
 
         await self.coordinator.async_command(
-            command, **description.optimistic_fn(self.coordinator.data, on)
+            command, update=lambda data: description.update_fn(data, on)
         )
 
     @lifx_exception_handler

@@ -6,7 +6,7 @@ import asyncio
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import CONF_HOST, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
@@ -51,7 +51,7 @@ async def test_device_not_answering_retries_setup(
     assert entry.state is ConfigEntryState.SETUP_RETRY
 
 
-async def test_another_device_at_the_address_is_a_config_error(
+async def test_another_device_at_the_address_retries_and_says_so(
     hass: HomeAssistant, add_device: AddDevice, fleet: FakeFleet, freezer: FrozenDateTimeFactory
 ) -> None:
     # The entry expects d073d5000001, but only another bulb answers at its address now.
@@ -59,9 +59,9 @@ async def test_another_device_at_the_address_is_a_config_error(
     del fleet.devices[fake.target]
     fleet.add("color_bulb", "d073d50000ff")
     setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
-    await advance(hass, freezer, 7)
+    await advance(hass, freezer, 9)
     await setup
-    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.state is ConfigEntryState.SETUP_RETRY
     assert entry.reason is not None
     assert "d073d50000ff" in entry.reason
     issue = ir.async_get(hass).async_get_issue(DOMAIN, "wrong_device_d073d5000001")
@@ -69,11 +69,40 @@ async def test_another_device_at_the_address_is_a_config_error(
     assert issue.translation_placeholders["found"] == "d073d50000ff"
     # The bulb is found again at its address: the repair goes away.
     fleet.add("color_bulb", "d073d5000001")
-    setup = hass.async_create_task(hass.config_entries.async_reload(entry.entry_id))
-    await advance(hass, freezer, 7)
-    await setup
+    await advance(hass, freezer, 90)
+    await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert ir.async_get(hass).async_get_issue(DOMAIN, "wrong_device_d073d5000001") is None
+
+
+async def test_an_entry_whose_address_another_device_took_loads_again_at_its_new_one(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    fleet: FakeFleet,
+    network: LifxNetwork,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry, fake = await add_device("color_bulb", setup=False)
+    del fleet.devices[fake.target]
+    fleet.add("color_bulb", "d073d50000ff")
+    network.extra_targets = ["127.0.0.1", "127.0.0.2"]
+    setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
+    await advance(hass, freezer, 9)
+    await setup
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    # DHCP gave the bulb another address; nobody touches the entry.
+    moved = await FakeFleet.start("127.0.0.2", fleet.port)
+    try:
+        moved.add("color_bulb", "d073d5000001", power=65535, label="Color Bulb")
+        await advance(hass, freezer, 90)
+        await hass.async_block_till_done()
+        assert entry.state is ConfigEntryState.LOADED
+        assert entry.data[CONF_HOST] == "127.0.0.2"
+        assert ir.async_get(hass).async_get_issue(DOMAIN, "wrong_device_d073d5000001") is None
+        assert hass.states.get("light.color_bulb").state == STATE_ON
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
+        moved.close()
 
 
 async def test_poll_marks_unavailable_and_back(

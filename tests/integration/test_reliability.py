@@ -105,7 +105,8 @@ async def test_vanished_device_found_at_a_new_address_logs_once_each_way(
     moved = await FakeFleet.start("127.0.0.2", fleet.port)
     try:
         moved.add("color_bulb", fake.serial, power=65535, label="Color Bulb")
-        await advance(hass, freezer, 11)
+        # Found by the next shared re-acquire (they back off: 10 s, 20 s, ... apart)
+        await advance(hass, freezer, 25)
         await hass.async_block_till_done()
         assert hass.states.get(ENTITY).state == STATE_ON
         assert entry.data[CONF_HOST] == "127.0.0.2"

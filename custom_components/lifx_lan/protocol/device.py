@@ -8,7 +8,7 @@ import math
 from typing import Any, Final, NamedTuple
 
 from .client import DeviceAddress, LifxClient, RetrySchedule
-from .exceptions import LifxProtocolError
+from .exceptions import LifxError, LifxProtocolError, LifxUnsupportedError
 from .messages import (
     DeviceEchoRequest,
     DeviceGetGroup,
@@ -68,6 +68,8 @@ MAX_LEVEL: Final = 65535
 EXTENDED_ZONES_PER_PACKET: Final = 82
 TILE_ZONES_PER_PACKET: Final = 64
 MAX_PALETTE: Final = 16
+# One transmission, answered within a second or not at all
+ONE_DATAGRAM: Final = RetrySchedule(gaps=(1.0,), deadline=1.0)
 
 
 def decode_label(raw: bytes) -> str:
@@ -284,6 +286,20 @@ class LifxDevice:
         """Wi-Fi signal strength in dBm (None when the device sent no real value)."""
         state = await self._request(DeviceGetWifiInfo())
         return signal_to_rssi(state.signal)
+
+    async def is_answering(self, schedule: RetrySchedule = ONE_DATAGRAM) -> bool:
+        """Whether the device answers at its address: by default one datagram, no retry.
+
+        The cheapest way to notice that a device switched off at the wall has its power
+        back, without flooding the network while it stays off.
+        """
+        try:
+            await self.client.request(self.address, DeviceEchoRequest(), schedule=schedule)
+        except LifxUnsupportedError:
+            return True
+        except LifxError:
+            return False
+        return True
 
     async def echo(self, payload: bytes = b"") -> bytes:
         """Round-trip a payload: the cheapest proof the device is there."""
