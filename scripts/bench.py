@@ -301,7 +301,7 @@ def render(
         "[min-max]; ratios are ours / that client's median (below 1 is better for ours, "
         "except throughput and found devices).",
         "",
-        "## Targets of issue 6",
+        "## Targets (issues 6 and 11)",
         "",
     ]
     if targets:

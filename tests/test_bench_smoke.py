@@ -52,7 +52,7 @@ def test_bench_smoke(peers_installed: None, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, _tail(result.stderr)
     text = report.read_text()
-    assert "## Targets of issue 6" in text
+    assert "## Targets (issues 6 and 11)" in text
     assert "| Metric | Unit | " + " | ".join(CLIENTS) + " |" in text
     rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines()}
     # Throughput, CPU per request and latency exist for every client (a worker that broke

@@ -11,7 +11,6 @@ from homeassistant.config_entries import (
     SOURCE_IGNORE,
     SOURCE_RECONFIGURE,
     ConfigEntry,
-    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
@@ -48,9 +47,13 @@ from .protocol import (
     DiscoveredDevice,
     LifxDevice,
     LifxError,
+    RetrySchedule,
 )
 
 CONF_DEVICES = "devices"
+# Naming a device found by discovery: eleven copies in 3 s get through 30 % loss each way,
+# and a made-up device found in a flood holds its request slots no longer than that.
+DESCRIBE_SCHEDULE = RetrySchedule(gaps=(0.1,) * 5 + (0.2, 0.3, 0.5), deadline=3.0)
 CONF_MANUAL = "manual"
 # Extra config-entry flows created for the second and later devices picked in one go.
 SOURCE_PICKED = "picked"
@@ -126,11 +129,22 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         return LifxOptionsFlow()
 
     async def _async_describe(self, device: DiscoveredDevice) -> str:
-        """Test the connection and name the device (label, else product)."""
-        async with async_get_network(self.hass).async_client() as client:
+        """Test the connection and name the device (label, else product).
+
+        A few flows describe at a time, each with a short deadline, so that a flood of
+        made-up devices never holds the request slots the configured devices need; what
+        the client learnt of a device is dropped again unless an entry keeps it.
+        """
+        network = async_get_network(self.hass)
+        async with network.describe_slots, network.async_client() as client:
             lifx = LifxDevice(client, DeviceAddress(device.serial, device.host, device.port))
-            identity = await lifx.identify()
-            label = await lifx.get_label()
+            lifx.schedule = DESCRIBE_SCHEDULE
+            try:
+                identity = await lifx.identify()
+                label = await lifx.get_label()
+            finally:
+                if device.serial not in network.coordinators:
+                    client.forget(device.serial)
         return label or identity.product.name
 
     # User: discovered devices, several at once, or a host typed by hand.
@@ -216,12 +230,15 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @callback
     def _async_abort_if_added(self, device: DiscoveredDevice) -> None:
-        """Abort when the device has an entry (given the address it answered at)."""
+        """Abort when the device has an entry meanwhile.
+
+        Its address is left alone: the entry follows its device by itself, and only once
+        the device confirms a move (an address a discovery reply named proves nothing).
+        """
         existing = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial)
         # The pick form offers ignored devices, and Home Assistant lets only SOURCE_USER
         # replace an ignored entry: the other devices of the same pick may too.
         if existing is not None and existing.source != SOURCE_IGNORE:
-            self._async_update_address(existing, device.host, device.port)
             raise AbortFlow("already_configured")
 
     async def async_step_manual(
@@ -269,7 +286,13 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
             return self._show_pick_form({})
         if self.source == SOURCE_RECONFIGURE:
             return await self._async_reconfigure_to(answering, host, port)
-        return await self._async_create_device(answering[0])
+        device = answering[0]
+        existing = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial)
+        if existing is not None and existing.source != SOURCE_IGNORE:
+            # Typed in by the user, and the device answered there: follow it, once it no
+            # longer answers where the entry had it.
+            await self._async_update_known(existing, device, None)
+        return await self._async_create_device(device)
 
     # Discovery: DHCP and the background scan.
 
@@ -303,11 +326,10 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         self, device: DiscoveredDevice, mac: str | None = None
     ) -> ConfigFlowResult:
         await self.async_set_unique_id(device.serial)
-        # A known device only gets its address (and the MAC, when DHCP saw it) updated;
-        # its coordinator follows it there without a reload.
-        self._abort_if_unique_id_configured(
-            updates=self._entry_data(device, mac), reload_on_update=False
-        )
+        entry = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, device.serial)
+        if entry is not None and entry.source != SOURCE_IGNORE:
+            await self._async_update_known(entry, device, mac)
+        self._abort_if_unique_id_configured()
         try:
             self._title = await self._async_describe(device)
         except LifxError:
@@ -316,6 +338,21 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         self._mac = mac
         self.context["title_placeholders"] = {"name": self._title}
         return await self.async_step_discovery_confirm()
+
+    async def _async_update_known(
+        self, entry: ConfigEntry, device: DiscoveredDevice, mac: str | None
+    ) -> None:
+        """A configured device was discovered: follow it, if it really moved; note its MAC.
+
+        Anyone on the LAN can answer a broadcast, or a probe, with a known serial: the
+        network moves the entry only once the device answers at the new address and no
+        longer at the stored one. The MAC DHCP saw is kept only for the device really there.
+        """
+        network = async_get_network(self.hass)
+        if not await network.async_consider_move(entry, device.host, device.port):
+            return
+        if mac is not None and entry.data.get(CONF_MAC) != mac:
+            self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_MAC: mac})
 
     async def async_step_discovery_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -374,21 +411,9 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         # no reason to abort with anything but wrong_device.
         await self.async_set_unique_id(match.serial, raise_on_progress=False)
         self._abort_if_unique_id_mismatch(reason="wrong_device")
-        self._async_update_address(entry, host, port)
+        # The user named the address, and the device answered there to its serial
+        async_get_network(self.hass).async_move_entry(entry, host, port)
         return self.async_abort(reason="reconfigure_successful")
-
-    @callback
-    def _async_update_address(self, entry: ConfigEntry, host: str, port: int) -> None:
-        """Store a device's new address.
-
-        A loaded entry's coordinator follows it through its update listener, without a
-        reload; an entry that could not set up is given another try at the new address.
-        """
-        changed = self.hass.config_entries.async_update_entry(
-            entry, data={**entry.data, CONF_HOST: host, CONF_PORT: port}
-        )
-        if changed and entry.state is not ConfigEntryState.LOADED:
-            self.hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 def _format_host(data: Any) -> str:

@@ -155,7 +155,7 @@ def markdown_table(
 
 # --- Slow devices -------------------------------------------------------------
 
-# Issue 6's bounds for a device answering late: transmissions per request, and the packet
+# Issue 11's bounds for a device answering late: transmissions per request, and the packet
 # loss the client's own link statistics then show
 SLOW_COPIES_TARGET = 1.05
 SLOW_LOSS_TARGET_PCT = 5.0
@@ -281,7 +281,7 @@ def loss_table(runs: Sequence[ClientRun], plan: Plan, clients: Sequence[str]) ->
 
 @dataclass(frozen=True)
 class Target:
-    """One target of issue 6 and whether this run met it."""
+    """One target (of issue 6 or 11) and whether this run met it."""
 
     key: str
     name: str
@@ -494,7 +494,7 @@ def _slow_targets(runs: Sequence[ClientRun], plan: Plan) -> list[Target]:
 
 
 def check_targets(runs: Sequence[ClientRun], plan: Plan, ha: dict[str, Any] | None) -> list[Target]:
-    """Every target of issue 6 that this bench measures."""
+    """Every target (of issues 6 and 11) that this bench measures."""
     targets = _cpu_targets(runs) + _loss_targets(runs, plan)
     biggest = max(plan.discovery_sizes)
     found = values(runs, OURS, f"disc{biggest}_found")

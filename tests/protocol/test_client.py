@@ -473,3 +473,29 @@ def test_a_long_measured_round_trip_never_spaces_copies_more_than_a_second() -> 
     link = LinkStats()
     link.observe_rtt(10.5)  # a busy host's, not a LIFX device's
     assert link.retransmit_timeout == 1.0
+
+
+async def test_a_wait_for_a_request_slot_has_a_deadline(fleet: FakeFleet) -> None:
+    fleet.add("color_bulb", SERIAL, online=False)
+    async with LifxClient(inflight=1) as lifx:
+        holder = asyncio.ensure_future(lifx.request(address(fleet), m.LightGet(), timeout=5))
+        await asyncio.sleep(0)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(LifxTimeoutError, match="no free request slot"):
+            await lifx.request(address(fleet), m.LightGet(), timeout=0.5)
+        assert loop.time() - started == pytest.approx(0.5)
+        with pytest.raises(LifxTimeoutError):
+            await holder
+        assert lifx.free_slots == 1
+
+
+async def test_a_forgotten_device_leaves_nothing_behind(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    fleet.add("color_bulb", SERIAL)
+    await client.request(address(fleet), m.LightGet())
+    assert client.known_devices == 1
+    client.forget(SERIAL)
+    assert client.known_devices == 0
+    assert SERIAL not in client.links
