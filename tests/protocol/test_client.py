@@ -98,13 +98,13 @@ async def test_retransmissions_follow_the_schedule(client: LifxClient, fleet: Fa
     loop = asyncio.get_running_loop()
     sent: list[float] = []
     transport = client.transport
-    original_send = transport.send
+    original_send = transport.send_to_device
 
     def send(data: bytes, to: tuple[str, int]) -> None:
         sent.append(loop.time())
         original_send(data, to)
 
-    with patch.object(transport, "send", send):
+    with patch.object(transport, "send_to_device", send):
         await client.request(address(fleet), m.LightGet(), schedule=schedule)
     assert len(device.received) == 4
     gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
@@ -471,7 +471,7 @@ async def test_a_socket_closed_under_the_client_is_opened_again(
 
 def test_a_long_measured_round_trip_never_spaces_copies_more_than_a_second() -> None:
     link = LinkStats()
-    link.observe_rtt(10.5)  # a busy host's, not a LIFX device's
+    link.answered(10.5)  # a busy host's, not a LIFX device's
     assert link.retransmit_timeout == 1.0
 
 

@@ -138,44 +138,38 @@ class LinkStats:
     last_rtts: list[float] = field(default_factory=list)
     # How long a reply can plausibly take on this link (0 until a round trip is measured)
     retransmit_timeout: float = 0.0
-    # Copies sent and answered lately (halved as they grow, so old history fades): loss as
-    # the link is now, not averaged since start-up
-    recent_sent: float = 0.0
-    recent_answered: float = 0.0
+    # (transmissions, replies) as they were when the loss was read: the loss shown covers
+    # about the last LOSS_WINDOW copies, the link as it is now, not since start-up. Kept on
+    # reading, so that sending and receiving pay nothing for it.
+    loss_marks: list[tuple[int, int]] = field(default_factory=list)
 
-    def observe_rtt(self, rtt: float) -> None:
-        """Update the smoothed round trip (RFC 6298's estimator) and the retransmit timeout."""
-        if self.smoothed_rtt is None:
-            self.smoothed_rtt = rtt
-            self.rtt_variance = rtt / 2
+    def answered(self, rtt: float) -> None:
+        """Count one copy answered `rtt` seconds after it was sent; RFC 6298's estimator.
+
+        (One method, not two: it runs for every reply.)
+        """
+        self.replies += 1
+        smoothed = self.smoothed_rtt
+        if smoothed is None:
+            smoothed = rtt
+            variance = rtt / 2
         else:
-            self.rtt_variance = 0.75 * self.rtt_variance + 0.25 * abs(self.smoothed_rtt - rtt)
-            self.smoothed_rtt = 0.875 * self.smoothed_rtt + 0.125 * rtt
+            variance = 0.75 * self.rtt_variance + 0.25 * abs(smoothed - rtt)
+            smoothed = 0.875 * smoothed + 0.125 * rtt
+        self.smoothed_rtt = smoothed
+        self.rtt_variance = variance
         # A device whose delay never varies drives the variance to nothing, which would put
         # the timeout on the very instant its replies arrive: a copy may take half as long
         # again as the smoothed round trip before it counts as lost.
-        self.retransmit_timeout = min(
-            MAX_RETRANSMIT_TIMEOUT,
-            self.smoothed_rtt + max(4 * self.rtt_variance, RTO_MARGIN * self.smoothed_rtt),
+        margin, floor = 4 * variance, RTO_MARGIN * smoothed
+        timeout = smoothed + (margin if margin > floor else floor)
+        self.retransmit_timeout = (
+            timeout if timeout < MAX_RETRANSMIT_TIMEOUT else MAX_RETRANSMIT_TIMEOUT
         )
-        self.last_rtts.append(rtt)
-        if len(self.last_rtts) > 64:
-            del self.last_rtts[:32]
-
-    def sent(self) -> None:
-        """Count one copy sent."""
-        self.transmissions += 1
-        self.recent_sent += 1
-        if self.recent_sent >= LOSS_WINDOW:
-            self.recent_sent /= 2
-            self.recent_answered /= 2
-
-    def answered(self, rtt: float) -> None:
-        """Count one copy answered, `rtt` seconds after it was sent."""
-        self.replies += 1
-        if self.recent_answered < self.recent_sent:
-            self.recent_answered += 1
-        self.observe_rtt(rtt)
+        last = self.last_rtts
+        last.append(rtt)
+        if len(last) > 64:
+            del last[:32]
 
     @property
     def rtt_median(self) -> float | None:
@@ -188,9 +182,21 @@ class LinkStats:
     @property
     def loss(self) -> float:
         """Fraction of the recent copies that got no reply at all (late replies count)."""
-        if not self.recent_sent:
+        now = (self.transmissions, self.replies)
+        marks = self.loss_marks
+        # Start from the newest reading at least LOSS_WINDOW copies ago (else the oldest),
+        # and forget the readings before it.
+        start = 0
+        for index, (sent, _) in enumerate(marks):
+            if now[0] - sent >= LOSS_WINDOW:
+                start = index
+        del marks[:start]
+        if not marks or now[0] - marks[-1][0] >= LOSS_WINDOW // 4:
+            marks.append(now)
+        sent, answered = (now[0] - marks[0][0], now[1] - marks[0][1]) if len(marks) > 1 else now
+        if not sent:
             return 0.0
-        return max(0.0, 1 - self.recent_answered / self.recent_sent)
+        return max(0.0, 1 - answered / sent)
 
 
 class _Collector:
@@ -326,10 +332,11 @@ class _Pending:
         "deadline",
         "due",
         "future",
+        "key",
         "link",
         "reply_types",
+        "resent",
         "schedule",
-        "sequences",
         "target",
         "unanswered",
     )
@@ -349,8 +356,10 @@ class _Pending:
         deadline: float,
     ) -> None:
         self.target = target
-        # Every sequence number a copy of this request went out with, first to last
-        self.sequences = [sequence]
+        # Where the request is registered first (its first copy's sequence)
+        self.key = (target, sequence)
+        # The sequence numbers copies sent again went out with (None until there is one)
+        self.resent: list[int] | None = None
         self.address = address
         self.datagram = datagram
         self.ack = ack
@@ -527,7 +536,7 @@ class LifxClient:
     @property
     def pending_count(self) -> int:
         """How many requests are in flight."""
-        return sum(1 for (_, seq), pending in self._pending.items() if seq == pending.sequences[0])
+        return sum(1 for key, pending in self._pending.items() if key is pending.key)
 
     def forget(self, serial: str) -> None:
         """Drop what the client keeps of a device nobody uses any more (its link, sequence).
@@ -717,7 +726,7 @@ class LifxClient:
             now + schedule.deadline,
         )
         # Nothing past this point raises: the request holds its slot until it finishes
-        self._pending[target, sequence] = pending
+        self._pending[pending.key] = pending
         if not ack:
             # A query goes out at once: nothing is gained by holding it back.
             self._transmit(pending, now)
@@ -739,10 +748,16 @@ class LifxClient:
                 self._transmit(pending, now)
 
     def _next_sequence(self, target: bytes) -> int:
-        sequence = self._free_sequence(target)
-        if sequence is None:
+        # The next number is almost always free: try it before searching
+        sequence = (self._sequences.get(target, 0) + 1) & 0xFF
+        key = (target, sequence)
+        if key not in self._pending and key not in self._late:
+            self._sequences[target] = sequence
+            return sequence
+        free = self._free_sequence(target)
+        if free is None:
             raise LifxError("256 requests already in flight to one device")
-        return sequence
+        return free
 
     def _free_sequence(self, target: bytes) -> int | None:
         """The next sequence number no request in flight, nor a late answer, may claim."""
@@ -772,12 +787,15 @@ class LifxClient:
         """
         attempts = pending.attempts
         if attempts:
+            resent = pending.resent
+            if resent is None:
+                resent = pending.resent = []
             sequence = self._free_sequence(pending.target)
             if sequence is None:
                 # Every sequence is taken: send the last copy again as it was
-                sequence = pending.sequences[-1]
+                sequence = resent[-1] if resent else pending.key[1]
             else:
-                pending.sequences.append(sequence)
+                resent.append(sequence)
                 self._pending[pending.target, sequence] = pending
                 datagram = pending.datagram
                 pending.datagram = (
@@ -786,12 +804,12 @@ class LifxClient:
                     + datagram[SEQUENCE_OFFSET + 1 :]
                 )
         else:
-            sequence = pending.sequences[0]
+            sequence = pending.key[1]
         transport = self._transport
         try:
             if transport is None:
                 raise LifxConnectionError("client is closed")
-            transport.send(pending.datagram, pending.address)
+            transport.send_to_device(pending.datagram, pending.address)
         except LifxConnectionError as err:
             if self._reopening is None:
                 self._finish(pending, err)
@@ -808,10 +826,6 @@ class LifxClient:
         pending.unanswered[sequence] = now
         link = pending.link
         link.transmissions += 1
-        link.recent_sent += 1
-        if link.recent_sent >= LOSS_WINDOW:
-            link.recent_sent /= 2
-            link.recent_answered /= 2
         if attempts:
             link.retransmissions += 1
         gaps = pending.schedule.gaps
@@ -857,8 +871,8 @@ class LifxClient:
     def _retransmit_due(self, now: float, horizon: float) -> float | None:
         """Handle every request due by `horizon`; return when the next one is due."""
         earliest: float | None = None
-        for (_, sequence), pending in list(self._pending.items()):
-            if sequence != pending.sequences[0]:
+        for key, pending in list(self._pending.items()):
+            if key is not pending.key:
                 continue  # a later copy's entry: the request is handled once, by its first
             if pending.future.done():
                 # Cancelled by its caller: forget it, and free its slot
@@ -889,12 +903,14 @@ class LifxClient:
     def _finish(
         self, pending: _Pending, error: LifxError | None = None, parts: list[Packet] | None = None
     ) -> None:
-        target, sequences = pending.target, pending.sequences
-        if self._pending.get((target, sequences[0])) is not pending:
+        key = pending.key
+        if self._pending.get(key) is not pending:
             return
-        del self._pending[target, sequences[0]]
-        if len(sequences) > 1:
-            for sequence in sequences[1:]:
+        del self._pending[key]
+        resent = pending.resent
+        if resent is not None:
+            target = pending.target
+            for sequence in resent:
                 if self._pending.get((target, sequence)) is pending:
                     del self._pending[target, sequence]
         if pending.unanswered:

@@ -25,9 +25,6 @@ type LostHandler = Callable[[LifxTransport, Exception | None], None]
 # Characters of the numeric IPv4 forms (decimal, octal and 0x-hex parts). inet_aton stops
 # at the first space and ignores the rest, so anything else must be turned away first.
 _IPV4_CHARACTERS: Final = frozenset("0123456789abcdefxABCDEFX.")
-# How many checked addresses `send` remembers; past this it forgets them all and checks
-# again, which only a scan of a large network ever causes.
-_CHECKED_ADDRESSES_LIMIT: Final = 4096
 
 
 def canonical_sockaddr(host: object, port: object) -> tuple[str, int]:
@@ -65,7 +62,6 @@ class LifxTransport(asyncio.DatagramProtocol):
         self.received = 0
         self.sent = 0
         # Addresses `send` has checked, each mapped to itself: see `send`.
-        self._checked_addresses: dict[tuple[str, int], tuple[str, int]] = {}
 
     @classmethod
     async def open(
@@ -144,28 +140,27 @@ class LifxTransport(asyncio.DatagramProtocol):
         """Send one datagram; never blocks (UDP sendto on a non-blocking socket).
 
         Raises LifxConnectionError, and sends nothing, unless `address` is a canonical
-        dotted-quad IPv4 address and a port from 1 to 65535.
+        dotted-quad IPv4 address and a port from 1 to 65535: asyncio hands a port out of
+        range or a host of the wrong type to its fatal-error path, which closes the socket
+        every device shares, and a host name would be resolved by a blocking lookup.
         """
-        if self._transport is None or self._transport.is_closing():
+        self._check_address(address)
+        self.send_to_device(data, address)
+
+    def send_to_device(self, data: bytes, sockaddr: tuple[str, int]) -> None:
+        """Send to a device's `DeviceAddress.sockaddr`, which was checked when it was made.
+
+        The path of every request: it skips the check `send` makes.
+        """
+        transport = self._transport
+        if transport is None or transport.is_closing():
             raise LifxConnectionError("transport is closed")
-        # asyncio hands a port out of range or a host of the wrong type to its fatal-error
-        # path, which closes the socket every device shares, and a host name would be
-        # resolved by a blocking lookup. So every address is checked before sendto. This
-        # runs for every request, so a checked address is remembered by the tuple object
-        # itself: requests send their DeviceAddress's own `sockaddr` (already checked when
-        # the DeviceAddress was made), and cost one dict lookup here. An equal tuple that
-        # is a different object (56700.0 equals 56700) is checked afresh.
-        try:
-            checked = self._checked_addresses.get(address) is address
-        except TypeError:
-            checked = False  # unhashable, so not an address at all
-        if not checked:
-            self._check_address(address)
-        self._transport.sendto(data, address)
+        transport.sendto(data, sockaddr)
         self.sent += 1
 
-    def _check_address(self, address: object) -> None:
-        """Remember a valid address for `send`; raise LifxConnectionError for any other."""
+    @staticmethod
+    def _check_address(address: object) -> None:
+        """Raise LifxConnectionError for anything but a canonical IPv4 (host, port) pair."""
         if not isinstance(address, tuple) or len(address) != 2:
             raise LifxConnectionError(f"cannot send to {address!r}: not a (host, port) pair")
         host, port = address
@@ -178,9 +173,6 @@ class LifxTransport(asyncio.DatagramProtocol):
             raise LifxConnectionError(
                 f"cannot send to {address!r}: write the host as {canonical[0]!r}"
             )
-        if len(self._checked_addresses) >= _CHECKED_ADDRESSES_LIMIT:
-            self._checked_addresses.clear()
-        self._checked_addresses[address] = address
 
     def close(self) -> None:
         """Close the socket."""
