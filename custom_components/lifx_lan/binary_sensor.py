@@ -15,7 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LifxConfigEntry, LifxData
 from .entity import LifxEntity
-from .protocol import Capabilities
+from .protocol import DeviceProfile
 
 # Read-only entities fed by the coordinator: no requests of their own.
 PARALLEL_UPDATES = 0
@@ -26,7 +26,7 @@ class LifxBinarySensorEntityDescription(BinarySensorEntityDescription):
     """How one binary sensor reads its value, and which products have it."""
 
     is_on_fn: Callable[[LifxData], bool]
-    exists_fn: Callable[[Capabilities], bool]
+    exists_fn: Callable[[DeviceProfile], bool]
 
 
 BINARY_SENSORS = (
@@ -35,7 +35,7 @@ BINARY_SENSORS = (
         translation_key="hev_cleaning",
         device_class=BinarySensorDeviceClass.RUNNING,
         is_on_fn=lambda data: data.hev is not None and data.hev.active,
-        exists_fn=lambda caps: caps.hev,
+        exists_fn=lambda profile: profile.capabilities.hev,
     ),
 )
 
@@ -50,7 +50,7 @@ async def async_setup_entry(
     async_add_entities(
         LifxBinarySensor(coordinator, description)
         for description in BINARY_SENSORS
-        if description.exists_fn(coordinator.capabilities)
+        if description.exists_fn(coordinator.set_up_profile)
     )
 
 

@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import LifxConfigEntry
 from .entity import LifxEntity
 from .helpers import lifx_exception_handler
-from .protocol import Capabilities, LifxDevice, LightHsbk
+from .protocol import DeviceProfile, LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
 
 # Commands to one device are serialised by its coordinator; devices are independent.
@@ -40,7 +40,7 @@ class LifxButtonEntityDescription(ButtonEntityDescription):
     """What one button does, and which products have it."""
 
     press_fn: Callable[[LifxDevice], Awaitable[None]]
-    exists_fn: Callable[[Capabilities], bool]
+    exists_fn: Callable[[DeviceProfile], bool]
 
 
 BUTTONS = (
@@ -50,7 +50,7 @@ BUTTONS = (
         device_class=ButtonDeviceClass.IDENTIFY,
         entity_category=EntityCategory.CONFIG,
         press_fn=_identify,
-        exists_fn=lambda caps: caps.is_light,
+        exists_fn=lambda profile: profile.capabilities.is_light,
     ),
     LifxButtonEntityDescription(
         key="restart",
@@ -58,7 +58,7 @@ BUTTONS = (
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda device: device.reboot(),
-        exists_fn=lambda caps: True,
+        exists_fn=lambda profile: True,
     ),
 )
 
@@ -73,7 +73,7 @@ async def async_setup_entry(
     async_add_entities(
         LifxButton(coordinator, description)
         for description in BUTTONS
-        if description.exists_fn(coordinator.capabilities)
+        if description.exists_fn(coordinator.set_up_profile)
     )
 
 

@@ -1,12 +1,16 @@
-"""One DataUpdateCoordinator per LIFX device: polls its state with as few packets as it needs."""
+"""One DataUpdateCoordinator per LIFX device: the Home Assistant side of polling and commands.
+
+What to ask a product and how its answers become one state is the device's business
+(`LifxDevice.set_up`, `LifxDevice.poll`); this module decides when, what Home Assistant
+shows while a device is missing or fading, and in what order commands run.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, NoReturn
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -14,34 +18,27 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .const import (
-    CONF_POLL_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
-    DOMAIN,
-    LOGGER,
-)
+from .const import CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DOMAIN, LOGGER
 from .network import LifxNetwork
 from .protocol import (
     Capabilities,
     DeviceAddress,
     DeviceIdentity,
-    EffectState,
-    HevCycle,
+    DeviceProfile,
+    DeviceState,
     LifxClient,
     LifxDevice,
     LifxError,
     LifxTimeoutError,
-    LifxUnsupportedError,
-    LightHsbk,
     RetrySchedule,
     TileInfo,
     probe,
 )
-from .protocol.messages import MultiZoneEffectType, TileEffectType
 
 type LifxConfigEntry = ConfigEntry[LifxCoordinator]
+# The device's state, as the entities read it
+type LifxData = DeviceState
 
-MAX_RELAYS = 4
 # One missed poll is a lossy moment, not an outage: the device turns unavailable only when
 # this many polls in a row got no answer.
 MISSED_POLLS_BEFORE_UNAVAILABLE = 2
@@ -52,52 +49,8 @@ LOST_COMMAND_SCHEDULE = RetrySchedule(gaps=(0.1, 0.2, 0.3), deadline=1.5)
 # is available again within this, plus the time to poll it.
 LOST_CHECK_INTERVAL = 15.0
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LifxData:
-    """Everything polled from one device, as one immutable snapshot."""
-
-    power: bool
-    label: str
-    color: LightHsbk | None = None
-    zones: tuple[LightHsbk, ...] = ()
-    tiles: tuple[tuple[LightHsbk, ...], ...] = ()
-    infrared: int | None = None
-    hev: HevCycle | None = None
-    hev_last_result: int | None = None
-    relays: tuple[bool, ...] = ()
-    rssi: int | None = None
-    effect: str | None = None
-
-    # What commands do to a device's state, as the device itself applies them
-
-    def with_power(self, on: bool) -> LifxData:
-        """The device switched on or off."""
-        return replace(self, power=on)
-
-    def with_color(self, color: LightHsbk) -> LifxData:
-        """The whole device took one colour: every zone and every tile cell with it."""
-        return replace(
-            self,
-            color=color,
-            zones=(color,) * len(self.zones),
-            tiles=tuple((color,) * len(tile) for tile in self.tiles),
-        )
-
-    def with_zones(self, colors: Sequence[LightHsbk], start: int = 0) -> LifxData:
-        """Zones from `start` painted (beyond the strip's end, nothing)."""
-        zones = list(self.zones)
-        for offset, color in enumerate(colors[: max(0, len(zones) - start)]):
-            zones[start + offset] = color
-        return replace(self, zones=tuple(zones))
-
-    def with_tiles(self, tiles: Sequence[Sequence[LightHsbk]]) -> LifxData:
-        """Every tile painted, cell by cell."""
-        return replace(self, tiles=tuple(tuple(tile) for tile in tiles))
-
-
 type Send = Callable[[LifxDevice], Awaitable[None]]
-type Update = Callable[[LifxData], LifxData]
+type Update = Callable[[DeviceState], DeviceState]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,22 +59,6 @@ class Command:
 
     send: Send
     update: Update | None = None
-
-
-SKY_EFFECTS = {0: "sky_sunrise", 1: "sky_sunset", 2: "sky_clouds"}
-
-
-def effect_name(state: EffectState, matrix: bool) -> str | None:
-    """The running firmware effect as the light's effect name (None when off)."""
-    if matrix:
-        if state.kind == TileEffectType.MORPH:
-            return "morph"
-        if state.kind == TileEffectType.FLAME:
-            return "flame"
-        if state.kind == TileEffectType.SKY:
-            return SKY_EFFECTS.get(state.parameters[0] if state.parameters else 0, "sky_sunrise")
-        return None
-    return "move" if state.kind == MultiZoneEffectType.MOVE else None
 
 
 class LifxCoordinator(DataUpdateCoordinator[LifxData]):
@@ -153,10 +90,8 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             client,
             DeviceAddress(entry.unique_id, entry.data[CONF_HOST], entry.data[CONF_PORT]),
         )
-        self.identity: DeviceIdentity | None = None
-        self.group: str | None = None
-        self.chain: list[TileInfo] = []
-        self.relay_count = 0
+        # What the device is, learnt once at set-up
+        self.profile: DeviceProfile | None = None
         # RSSI costs a packet per poll, so it is only asked while its sensor is enabled.
         self.rssi_wanted = 0
         # Serialises commands so two service calls to one device keep their order, and so
@@ -168,8 +103,6 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         self.missed_polls = 0
         # Unavailable: polls are replaced by a one-datagram check until it answers
         self.lost = False
-        # Firmware that refuses effect messages is not asked again.
-        self.effects_supported = True
         # The last theme painted through Home Assistant, for the theme select.
         self.theme: str | None = None
         # During a transition the device reports in-between values; show the target.
@@ -186,10 +119,25 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         return self.device.serial
 
     @property
+    def set_up_profile(self) -> DeviceProfile:
+        """The device's profile (learnt before any entity exists)."""
+        assert self.profile is not None
+        return self.profile
+
+    @property
+    def identity(self) -> DeviceIdentity:
+        """Product and firmware."""
+        return self.set_up_profile.identity
+
+    @property
     def capabilities(self) -> Capabilities:
-        """The device's capabilities (set up before any entity exists)."""
-        assert self.identity is not None
-        return self.identity.capabilities
+        """What the product can do at its firmware."""
+        return self.set_up_profile.capabilities
+
+    @property
+    def chain(self) -> tuple[TileInfo, ...]:
+        """The tiles of a matrix device (none for others)."""
+        return self.set_up_profile.chain
 
     def follow(self, host: str, port: int) -> bool:
         """The device is at a new address; talk to it there without a reload."""
@@ -202,51 +150,18 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
     async def _async_setup(self) -> None:
         """Learn once what the device is: product, firmware, group, tiles, relays."""
         try:
-            self.identity = await self.device.identify()
+            self.profile = await self.device.set_up()
         except LifxTimeoutError as err:
-            if await self._async_found_elsewhere():
-                self.identity = await self._async_identify_or_fail()
-            else:
-                raise UpdateFailed(
-                    translation_domain=DOMAIN,
-                    translation_key="device_not_answering",
-                    translation_placeholders={
-                        "serial": self.serial,
-                        "host": self.device.address.host,
-                    },
-                ) from err
-        except LifxError as err:
-            self._raise_update_failed(err)
-        ir.async_delete_issue(self.hass, DOMAIN, f"wrong_device_{self.serial}")
-        caps = self.identity.capabilities
-        try:
-            self.group = (await self.device.get_group()).label or None
-        except LifxError as err:
-            LOGGER.debug("%s did not tell its group: %s", self.serial, err)
-        try:
-            if caps.matrix:
-                self.chain = await self.device.get_device_chain()
-            if caps.relays:
-                self.relay_count = await self._count_relays()
-        except LifxError as err:
-            self._raise_update_failed(err)
-        self.network.async_register(self)
-
-    async def _async_identify_or_fail(self) -> DeviceIdentity:
-        try:
-            return await self.device.identify()
-        except LifxError as err:
-            self._raise_update_failed(err)
-
-    async def _count_relays(self) -> int:
-        count = 0
-        for index in range(MAX_RELAYS):
+            if not await self._async_found_elsewhere():
+                raise self._update_failed(err) from err
             try:
-                await self.device.get_relay_power(index)
-            except LifxUnsupportedError:
-                break
-            count += 1
-        return count
+                self.profile = await self.device.set_up()
+            except LifxError as retry_err:
+                raise self._update_failed(retry_err) from retry_err
+        except LifxError as err:
+            raise self._update_failed(err) from err
+        ir.async_delete_issue(self.hass, DOMAIN, f"wrong_device_{self.serial}")
+        self.network.async_register(self)
 
     async def _async_found_elsewhere(self) -> bool:
         """Whether the device, silent at its address, was found and confirmed elsewhere.
@@ -295,21 +210,21 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         """Poll the device; go unavailable only on a real outage, and then poll cheaply."""
         if self.lost and not await self.device.is_answering():
             # Still off: one datagram asked, nothing more until the next check.
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="device_not_answering",
-                translation_placeholders={"serial": self.serial, "host": self.device.address.host},
-            )
+            raise self._update_failed(LifxTimeoutError(f"{self.serial} is still silent"))
         try:
-            data = await self._async_poll()
+            data = await self.device.poll(rssi=self.rssi_wanted > 0, previous=self.data)
         except LifxTimeoutError as err:
             return self._missed_poll(err)
+        except LifxError as err:
+            raise self._update_failed(err) from err
         if self.missed_polls or self.lost:
-            self.network.async_device_back(self.serial)
+            self.network.lost.async_back(self.serial)
             self.missed_polls = 0
             self.lost = False
             self.update_interval = timedelta(seconds=self._poll_interval(self.config_entry))
         self.device.schedule = None
+        if self._hold is not None and self.hass.loop.time() < self._hold_until:
+            data = self._hold(data)
         return data
 
     def _missed_poll(self, error: LifxTimeoutError) -> LifxData:
@@ -318,7 +233,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         self.device.schedule = LOST_COMMAND_SCHEDULE
         # The device may have moved (DHCP): the network searches on behalf of every
         # device that went missing, one search at a time and further apart as they stay.
-        self.network.async_device_lost(self.serial)
+        self.network.lost.async_lost(self.serial)
         if self.missed_polls < MISSED_POLLS_BEFORE_UNAVAILABLE and self.data is not None:
             LOGGER.debug("%s missed a poll (%s); keeping it available", self.serial, error)
             return self.data
@@ -326,101 +241,21 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         self.update_interval = timedelta(
             seconds=max(LOST_CHECK_INTERVAL, self._poll_interval(self.config_entry))
         )
-        self._raise_update_failed(error)
+        raise self._update_failed(error) from error
 
-    async def _async_poll(self) -> LifxData:
-        """Ask only what this product has; the requests go out together."""
-        assert self.identity is not None
-        caps = self.identity.capabilities
-        device = self.device
-        jobs: dict[str, Awaitable[Any]] = {}
-        if caps.is_light:
-            jobs["light"] = device.get_light_state()
-        else:
-            jobs["power"] = device.get_power()
-            jobs["label"] = device.get_label()
-        if caps.multizone:
-            jobs["zones"] = device.get_zones()
-        for tile in self.chain:
-            jobs[f"tile{tile.index}"] = device.get_tile_colors(tile)
-        if caps.infrared:
-            jobs["infrared"] = device.get_infrared()
-        if caps.hev:
-            jobs["hev"] = device.get_hev_cycle()
-            jobs["hev_last_result"] = device.get_last_hev_result()
-        for index in range(self.relay_count):
-            jobs[f"relay{index}"] = device.get_relay_power(index)
-        if self.rssi_wanted:
-            jobs["rssi"] = device.get_wifi_rssi()
-        if self.effects_supported and (caps.multizone or caps.matrix):
-            jobs["effect"] = (
-                device.get_tile_effect() if caps.matrix else device.get_multizone_effect()
-            )
-        results = await asyncio.gather(*jobs.values(), return_exceptions=True)
-        if "effect" in jobs:
-            index = list(jobs).index("effect")
-            if isinstance(results[index], LifxUnsupportedError):
-                self.effects_supported = False
-                results[index] = None
-        for value in results:
-            if isinstance(value, LifxTimeoutError):
-                raise value
-        for value in results:
-            if isinstance(value, BaseException):
-                self._raise_update_failed(value)
-        values: dict[str, Any] = dict(zip(jobs, results, strict=True))
-        if caps.is_light:
-            status = values["light"]
-            power, label, color = status.power, status.label, status.color
-        else:
-            power, label, color = values["power"], values["label"], None
-        data = LifxData(
-            power=power,
-            label=label,
-            color=color,
-            zones=tuple(values.get("zones", ())),
-            tiles=tuple(tuple(values[f"tile{t.index}"]) for t in self.chain),
-            infrared=values.get("infrared"),
-            hev=values.get("hev"),
-            hev_last_result=None
-            if values.get("hev_last_result") is None
-            else int(values["hev_last_result"]),
-            relays=tuple(values[f"relay{i}"] for i in range(self.relay_count)),
-            rssi=values.get("rssi", self.data.rssi if self.data else None),
-            effect=None
-            if values.get("effect") is None
-            else effect_name(values["effect"], caps.matrix),
-        )
-        if self._hold is not None and self.hass.loop.time() < self._hold_until:
-            data = self._hold(data)
-        return data
-
-    def link_quality(self) -> dict[str, float | int | None]:
-        """Round trip (ms), loss (%) and retransmissions measured by the client."""
-        link = self.device.client.links.get(self.serial)
-        if link is None:
-            return {"rtt_ms": None, "loss_percent": None, "retransmissions": None}
-        median = link.rtt_median
-        return {
-            "rtt_ms": None if median is None else round(median * 1000, 2),
-            "loss_percent": round(link.loss * 100, 1),
-            "retransmissions": link.retransmissions,
-        }
-
-    def _raise_update_failed(self, error: BaseException) -> NoReturn:
+    def _update_failed(self, error: LifxError) -> UpdateFailed:
+        """The one translation of a client error into what Home Assistant shows."""
         if isinstance(error, LifxTimeoutError):
-            raise UpdateFailed(
+            return UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="device_not_answering",
                 translation_placeholders={"serial": self.serial, "host": self.device.address.host},
-            ) from error
-        if isinstance(error, LifxError):
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="communication_error",
-                translation_placeholders={"serial": self.serial, "error": str(error)},
-            ) from error
-        raise error
+            )
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="communication_error",
+            translation_placeholders={"serial": self.serial, "error": str(error)},
+        )
 
     async def async_command(
         self, send: Send, *, update: Update | None = None, transition: float = 0.0

@@ -31,10 +31,11 @@ def _coordinator_diagnostics(coordinator: LifxCoordinator) -> dict[str, Any]:
 
 
 def _coordinator_data(coordinator: LifxCoordinator) -> dict[str, Any]:
-    identity = coordinator.identity
-    client = coordinator.device.client
-    link = client.links.get(coordinator.serial)
+    """The device's profile, last state and link report: values, not the client's innards."""
+    profile = coordinator.profile
+    report = coordinator.device.link_report()
     data = coordinator.data
+    identity = None if profile is None else profile.identity
     return {
         "serial": coordinator.serial,
         "address": {
@@ -52,29 +53,32 @@ def _coordinator_data(coordinator: LifxCoordinator) -> dict[str, Any]:
             "firmware_build": identity.firmware_build,
             "capabilities": asdict(identity.capabilities),
         },
-        "group": coordinator.group,
-        "tiles": [asdict(tile) for tile in coordinator.chain],
-        "relay_count": coordinator.relay_count,
+        "group": None if profile is None else profile.group,
+        "tiles": [] if profile is None else [asdict(tile) for tile in profile.chain],
+        "relay_count": 0 if profile is None else profile.relay_count,
         "poll_interval_s": coordinator.update_interval.total_seconds()
         if coordinator.update_interval
         else None,
         "last_update_success": coordinator.last_update_success,
         "state": None if data is None else asdict(data),
         "link": None
-        if link is None
+        if not report.requests
         else {
-            "requests": link.requests,
-            "transmissions": link.transmissions,
-            "replies": link.replies,
-            "retransmissions": link.retransmissions,
-            "timeouts": link.timeouts,
-            "loss": round(link.loss, 4),
-            "rtt_median_ms": None if link.rtt_median is None else round(link.rtt_median * 1000, 3),
+            "requests": report.requests,
+            "transmissions": report.transmissions,
+            "replies": report.replies,
+            "late_replies": report.late_replies,
+            "retransmissions": report.retransmissions,
+            "timeouts": report.timeouts,
+            "loss": round(report.loss, 4),
+            "rtt_median_ms": None
+            if report.rtt_median is None
+            else round(report.rtt_median * 1000, 3),
         },
         "client": {
-            "pending": client.pending_count,
-            "drops": dict(client.drops),
-            "transport_drops": dict(client.transport.drops) if client.is_open else {},
+            "pending": report.pending,
+            "drops": report.client_drops,
+            "transport_drops": report.transport_drops,
         },
     }
 

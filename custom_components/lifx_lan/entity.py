@@ -26,8 +26,8 @@ class LifxEntity(CoordinatorEntity[LifxCoordinator]):
         if not isinstance(key, str):
             self.entity_description = key
             key = key.key
-        identity = coordinator.identity
-        assert identity is not None
+        profile = coordinator.set_up_profile
+        identity = profile.identity
         serial = coordinator.serial
         self._attr_unique_id = f"{serial}_{key}"
         # A LIFX device does not tell its MAC address: only the one DHCP discovery saw is
@@ -43,5 +43,5 @@ class LifxEntity(CoordinatorEntity[LifxCoordinator]):
             name=coordinator.data.label or identity.product.name,
             serial_number=serial,
             sw_version=identity.firmware_version,
-            suggested_area=coordinator.group,
+            suggested_area=profile.group,
         )

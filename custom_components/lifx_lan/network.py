@@ -22,9 +22,9 @@ from homeassistant.config_entries import (
     ConfigEntryState,
 )
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import discovery_flow
-from homeassistant.helpers.event import async_call_later, async_track_time_interval
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.singleton import singleton
 from homeassistant.util.hass_dict import HassKey
 
@@ -49,6 +49,7 @@ from .protocol import (
     probe,
 )
 from .protocol.messages import DeviceGetVersion
+from .reacquire import LostDevices
 
 if TYPE_CHECKING:
     from .coordinator import LifxCoordinator
@@ -58,12 +59,8 @@ NETWORK_KEY: HassKey[LifxNetwork] = HassKey(f"{DOMAIN}_network")
 # shared limit only guards against runaway bursts. It is above the library's default of 30
 # so that one action to a group of 50+ devices still leaves in a single burst.
 SHARED_INFLIGHT = 256
-# How long the re-acquire burst looks for lost devices at other addresses
-REACQUIRE_TIMEOUT: Final = 1.5
-# While devices stay lost, re-acquires come further and further apart: every LIFX device
-# on the LAN answers each broadcast, and bulbs switched off at the wall stay off for hours.
-REACQUIRE_BACKOFF_MIN: Final = 10.0
-REACQUIRE_BACKOFF_MAX: Final = 300.0
+# How long a search for one device (an entry whose address another bulb took) looks
+LOCATE_TIMEOUT: Final = 1.5
 # Asking a device whether it is at an address: a few copies within a second.
 VERIFY_SCHEDULE: Final = RetrySchedule(gaps=(0.1, 0.2, 0.3), deadline=1.0)
 # Discovery flows the background scan keeps in progress at most, and how many devices
@@ -90,12 +87,7 @@ class LifxNetwork:
         self.use_interface_broadcasts = True
         # Loaded devices, and those of them that stopped answering
         self.coordinators: dict[str, LifxCoordinator] = {}
-        self.lost: set[str] = set()
-        self._reacquire_task: asyncio.Task[None] | None = None
-        self._reacquire_backoff = REACQUIRE_BACKOFF_MIN
-        self._reacquire_at: float | None = None
-        self._cancel_reacquire: CALLBACK_TYPE | None = None
-        self._last_reacquire = -REACQUIRE_BACKOFF_MIN
+        self.lost = LostDevices(hass, self)
         self._verifying: set[str] = set()
         self._rivals_logged: set[tuple[str, str, int]] = set()
         self.describe_slots = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
@@ -188,7 +180,7 @@ class LifxNetwork:
         """A device is unloaded: forget it, and what the client kept of it."""
         if self.coordinators.get(coordinator.serial) is coordinator:
             del self.coordinators[coordinator.serial]
-        self.async_device_back(coordinator.serial)
+        self.lost.async_back(coordinator.serial)
         if self.client is not None:
             self.client.forget(coordinator.serial)
 
@@ -196,13 +188,7 @@ class LifxNetwork:
         if self._cancel_scan is not None:
             self._cancel_scan()
             self._cancel_scan = None
-        if self._cancel_reacquire is not None:
-            self._cancel_reacquire()
-            self._cancel_reacquire = None
-        self._reacquire_at = None
-        if self._reacquire_task is not None:
-            self._reacquire_task.cancel()
-            self._reacquire_task = None
+        self.lost.async_stop()
 
     async def _async_stop(self, _: Event) -> None:
         """Home Assistant stops: close the socket even though entries stay loaded."""
@@ -212,69 +198,10 @@ class LifxNetwork:
             client, self.client = self.client, None
             await client.close()
 
-    # Lost devices: one shared re-acquire at a time, further apart while they stay lost
-
-    @callback
-    def async_device_lost(self, serial: str) -> None:
-        """A device stopped answering: look for it at other addresses, soon."""
-        if serial in self.lost:
-            return
-        self.lost.add(serial)
-        # A fresh loss starts the back-off again, but re-acquires stay 10 s apart, so ten
-        # bulbs switched off at once share the same few broadcasts.
-        self._reacquire_backoff = REACQUIRE_BACKOFF_MIN
-        self._schedule_reacquire(self._last_reacquire + REACQUIRE_BACKOFF_MIN)
-
-    @callback
-    def async_device_back(self, serial: str) -> None:
-        """A device answers again."""
-        self.lost.discard(serial)
-        if not self.lost:
-            self._reacquire_backoff = REACQUIRE_BACKOFF_MIN
-            if self._cancel_reacquire is not None:
-                self._cancel_reacquire()
-                self._cancel_reacquire = None
-            self._reacquire_at = None
-
-    def _schedule_reacquire(self, at: float) -> None:
-        """Re-acquire at `at` (loop time) unless one is due earlier already."""
-        if self._reacquire_at is not None and self._reacquire_at <= at:
-            return
-        if self._cancel_reacquire is not None:
-            self._cancel_reacquire()
-        self._reacquire_at = at
-        delay = max(0.0, at - self.hass.loop.time())
-        self._cancel_reacquire = async_call_later(self.hass, delay, self._start_reacquire)
-
-    @callback
-    def _start_reacquire(self, _: datetime) -> None:
-        self._cancel_reacquire = None
-        self._reacquire_at = None
-        if self._reacquire_task is None and self.lost:
-            self._reacquire_task = self.hass.async_create_background_task(
-                self._async_reacquire(), name="LIFX LAN re-acquire lost devices"
-            )
-
-    async def _async_reacquire(self) -> None:
-        """One broadcast search on behalf of every lost device."""
-        try:
-            self._last_reacquire = self.hass.loop.time()
-            try:
-                found = await self.async_discover(timeout=REACQUIRE_TIMEOUT)
-            except LifxError as err:
-                LOGGER.debug("Re-acquire search failed: %s", err)
-                found = []
-            await self._async_follow(found)
-        finally:
-            self._reacquire_task = None
-        if self.lost:
-            self._schedule_reacquire(self.hass.loop.time() + self._reacquire_backoff)
-            self._reacquire_backoff = min(2 * self._reacquire_backoff, REACQUIRE_BACKOFF_MAX)
-
     async def async_locate(self, serial: str) -> DiscoveredDevice | None:
         """Search for one device now (an entry set up where another device answers)."""
         try:
-            found = await self.async_discover(timeout=REACQUIRE_TIMEOUT)
+            found = await self.async_discover(timeout=LOCATE_TIMEOUT)
         except LifxError as err:
             LOGGER.debug("Search for %s failed: %s", serial, err)
             return None
@@ -282,7 +209,7 @@ class LifxNetwork:
 
     # Moves: only once the device itself confirms them
 
-    async def _async_follow(self, devices: list[DiscoveredDevice]) -> None:
+    async def async_follow(self, devices: list[DiscoveredDevice]) -> None:
         """Move configured devices found at another address, once each move is verified."""
         moves = []
         for device in devices:
@@ -376,7 +303,7 @@ class LifxNetwork:
         except LifxError as err:
             LOGGER.debug("Background discovery failed: %s", err)
             return
-        await self._async_follow(devices)
+        await self.async_follow(devices)
         self.async_report(devices)
 
     @callback

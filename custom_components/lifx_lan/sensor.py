@@ -25,7 +25,7 @@ from homeassistant.helpers.typing import StateType
 
 from .coordinator import LifxConfigEntry, LifxCoordinator, LifxData
 from .entity import LifxEntity
-from .protocol import DeviceIdentity
+from .protocol import DeviceProfile, LinkReport
 from .protocol.messages import LightLastHevCycleResult
 
 # Read-only entities fed by the coordinator: no requests of their own.
@@ -47,12 +47,21 @@ HEV_RESULTS: dict[int, str] = {
 
 @dataclass(frozen=True, kw_only=True)
 class LifxSensorEntityDescription(SensorEntityDescription):
-    """How one sensor reads its value, and which devices have it."""
+    """How one sensor reads the device's state, and which devices have it."""
 
-    value_fn: Callable[[LifxData], StateType] = lambda data: None
-    exists_fn: Callable[[DeviceIdentity], bool]
-    # Link-quality sensors read the client's live statistics instead of polled data.
-    link_key: str | None = None
+    value_fn: Callable[[LifxData], StateType]
+    exists_fn: Callable[[DeviceProfile], bool] = lambda profile: True
+    # The unit, where it depends on the device (None: the description's own)
+    unit_fn: Callable[[DeviceProfile], str | None] = lambda profile: None
+    # Polled only while the sensor is enabled (a packet more per poll)
+    costs_a_request: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class LifxLinkSensorEntityDescription(SensorEntityDescription):
+    """A link-quality figure, read from what the client measured, not from the device."""
+
+    value_fn: Callable[[LinkReport], StateType]
 
 
 def _hev_result(data: LifxData) -> str | None:
@@ -60,6 +69,13 @@ def _hev_result(data: LifxData) -> str | None:
         return None
     # Firmware newer than our protocol description may report a result we do not know.
     return HEV_RESULTS.get(data.hev_last_result, "unknown")
+
+
+def _rssi_unit(profile: DeviceProfile) -> str:
+    """Firmware before 2.77 reports the signal in dB rather than dBm."""
+    if profile.identity.firmware < RSSI_DBM_FIRMWARE:
+        return SIGNAL_STRENGTH_DECIBELS
+    return SIGNAL_STRENGTH_DECIBELS_MILLIWATT
 
 
 SENSORS = (
@@ -72,39 +88,8 @@ SENSORS = (
         entity_registry_enabled_default=False,
         native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
         value_fn=lambda data: data.rssi,
-        exists_fn=lambda identity: True,
-    ),
-    LifxSensorEntityDescription(
-        key="link_rtt",
-        translation_key="link_rtt",
-        device_class=SensorDeviceClass.DURATION,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        suggested_display_precision=1,
-        link_key="rtt_ms",
-        exists_fn=lambda identity: True,
-    ),
-    LifxSensorEntityDescription(
-        key="link_loss",
-        translation_key="link_loss",
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        native_unit_of_measurement=PERCENTAGE,
-        suggested_display_precision=1,
-        link_key="loss_percent",
-        exists_fn=lambda identity: True,
-    ),
-    LifxSensorEntityDescription(
-        key="link_retransmissions",
-        translation_key="link_retransmissions",
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        link_key="retransmissions",
-        exists_fn=lambda identity: True,
+        unit_fn=_rssi_unit,
+        costs_a_request=True,
     ),
     LifxSensorEntityDescription(
         key="hev_remaining",
@@ -113,7 +98,7 @@ SENSORS = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         value_fn=lambda data: data.hev.remaining_s if data.hev else None,
-        exists_fn=lambda identity: identity.capabilities.hev,
+        exists_fn=lambda profile: profile.capabilities.hev,
     ),
     LifxSensorEntityDescription(
         key="hev_last_result",
@@ -122,7 +107,41 @@ SENSORS = (
         options=[*HEV_RESULTS.values(), "unknown"],
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=_hev_result,
-        exists_fn=lambda identity: identity.capabilities.hev,
+        exists_fn=lambda profile: profile.capabilities.hev,
+    ),
+)
+
+LINK_SENSORS = (
+    LifxLinkSensorEntityDescription(
+        key="link_rtt",
+        translation_key="link_rtt",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        suggested_display_precision=1,
+        value_fn=lambda report: (
+            None if report.rtt_median is None else round(report.rtt_median * 1000, 2)
+        ),
+    ),
+    LifxLinkSensorEntityDescription(
+        key="link_loss",
+        translation_key="link_loss",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=1,
+        value_fn=lambda report: round(report.loss * 100, 1) if report.requests else None,
+    ),
+    LifxLinkSensorEntityDescription(
+        key="link_retransmissions",
+        translation_key="link_retransmissions",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda report: report.retransmissions if report.requests else None,
     ),
 )
 
@@ -132,58 +151,62 @@ async def async_setup_entry(
     entry: LifxConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the sensors the device has."""
+    """Add the sensors the device has, and its link-quality sensors."""
     coordinator = entry.runtime_data
-    identity = coordinator.identity
-    assert identity is not None
-    async_add_entities(
+    profile = coordinator.set_up_profile
+    entities: list[SensorEntity] = [
         LifxSensor(coordinator, description)
         for description in SENSORS
-        if description.exists_fn(identity)
-    )
+        if description.exists_fn(profile)
+    ]
+    entities += [LifxLinkSensor(coordinator, description) for description in LINK_SENSORS]
+    async_add_entities(entities)
 
 
 class LifxSensor(LifxEntity, SensorEntity):
-    """A LIFX sensor."""
+    """A LIFX sensor fed by the device's polled state."""
 
     entity_description: LifxSensorEntityDescription
 
     def __init__(
         self, coordinator: LifxCoordinator, description: LifxSensorEntityDescription
     ) -> None:
-        """Bind the description to the device; old firmware reports RSSI in dB."""
+        """Bind the description to the device, in the unit this device reports."""
         super().__init__(coordinator, description)
-        identity = coordinator.identity
-        assert identity is not None
-        if description.key == "rssi" and identity.firmware < RSSI_DBM_FIRMWARE:
-            self._attr_native_unit_of_measurement = SIGNAL_STRENGTH_DECIBELS
+        if (unit := description.unit_fn(coordinator.set_up_profile)) is not None:
+            self._attr_native_unit_of_measurement = unit
 
     async def async_added_to_hass(self) -> None:
-        """Start polling RSSI once its sensor is in use."""
+        """Start asking what only this sensor needs once it is in use."""
         await super().async_added_to_hass()
-        if self.entity_description.key == "rssi":
+        if self.entity_description.costs_a_request:
             self.coordinator.rssi_wanted += 1
-            self.async_on_remove(self._stop_rssi)
+            self.async_on_remove(self._stop_asking)
             await self.coordinator.async_request_refresh()
 
-    def _stop_rssi(self) -> None:
+    def _stop_asking(self) -> None:
         self.coordinator.rssi_wanted -= 1
 
     @property
-    def should_poll(self) -> bool:
-        """Link statistics are read from memory every SCAN_INTERVAL.
+    def native_value(self) -> StateType:
+        """The sensor's value."""
+        return self.entity_description.value_fn(self.coordinator.data)
 
-        They change with every request, not with the device's state, so they are kept out
-        of the coordinator's data, which is then written only when the device changes.
-        """
-        return self.entity_description.link_key is not None
+
+class LifxLinkSensor(LifxEntity, SensorEntity):
+    """A link-quality figure, read from memory every SCAN_INTERVAL.
+
+    Link statistics change with every request, not with the device's state, so they are
+    kept out of the coordinator's data, which is then written only when the device changes.
+    """
+
+    entity_description: LifxLinkSensorEntityDescription
+    _attr_should_poll = True
 
     async def async_update(self) -> None:
         """Nothing to fetch: the value is read from the client's statistics."""
 
     @property
     def native_value(self) -> StateType:
-        """The sensor's value."""
-        if (link_key := self.entity_description.link_key) is not None:
-            return self.coordinator.link_quality()[link_key]
-        return self.entity_description.value_fn(self.coordinator.data)
+        """The figure."""
+        return self.entity_description.value_fn(self.coordinator.device.link_report())

@@ -13,7 +13,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import LifxConfigEntry, LifxData
 from .entity import LifxEntity
 from .helpers import lifx_exception_handler
-from .protocol import LifxDevice
+from .protocol import DeviceProfile, LifxDevice
+from .protocol.device import MAX_RELAYS
 
 # Commands to one device are serialised by its coordinator; devices are independent.
 PARALLEL_UPDATES = 0
@@ -21,28 +22,24 @@ PARALLEL_UPDATES = 0
 
 @dataclass(frozen=True, kw_only=True)
 class LifxSwitchEntityDescription(SwitchEntityDescription):
-    """How one switch reads its state and sends a change."""
+    """How one switch reads its state and sends a change, and which devices have it."""
 
     is_on_fn: Callable[[LifxData], bool]
     set_fn: Callable[[LifxDevice, bool], Awaitable[None]]
     update_fn: Callable[[LifxData, bool], LifxData]
+    exists_fn: Callable[[DeviceProfile], bool]
 
 
-def relay_description(index: int) -> LifxSwitchEntityDescription:
+def _relay(index: int) -> LifxSwitchEntityDescription:
     """The switch of relay `index` (shown to people as relay index + 1)."""
-
-    def update(data: LifxData, on: bool) -> LifxData:
-        relays = list(data.relays)
-        relays[index] = on
-        return replace(data, relays=tuple(relays))
-
     return LifxSwitchEntityDescription(
         key=f"relay_{index}",
         translation_key="relay",
         translation_placeholders={"relay": str(index + 1)},
         is_on_fn=lambda data: data.relays[index],
         set_fn=lambda device, on: device.set_relay_power(index, on),
-        update_fn=update,
+        update_fn=lambda data, on: data.with_relay(index, on),
+        exists_fn=lambda profile: index < profile.relay_count,
     )
 
 
@@ -53,13 +50,17 @@ def _hev_update(data: LifxData, on: bool) -> LifxData:
     return replace(data, hev=replace(data.hev, remaining_s=remaining))
 
 
-HEV_SWITCH = LifxSwitchEntityDescription(
-    key="hev_cycle",
-    translation_key="hev_cycle",
-    is_on_fn=lambda data: data.hev is not None and data.hev.active,
-    # 0 starts a cycle of the duration configured on the device.
-    set_fn=lambda device, on: device.set_hev_cycle(on, 0),
-    update_fn=_hev_update,
+SWITCHES = (
+    *(_relay(index) for index in range(MAX_RELAYS)),
+    LifxSwitchEntityDescription(
+        key="hev_cycle",
+        translation_key="hev_cycle",
+        is_on_fn=lambda data: data.hev is not None and data.hev.active,
+        # 0 starts a cycle of the duration configured on the device.
+        set_fn=lambda device, on: device.set_hev_cycle(on, 0),
+        update_fn=_hev_update,
+        exists_fn=lambda profile: profile.capabilities.hev,
+    ),
 )
 
 
@@ -70,10 +71,11 @@ async def async_setup_entry(
 ) -> None:
     """Add relay switches and the HEV switch where the product has them."""
     coordinator = entry.runtime_data
-    descriptions = [relay_description(i) for i in range(coordinator.relay_count)]
-    if coordinator.capabilities.hev:
-        descriptions.append(HEV_SWITCH)
-    async_add_entities(LifxSwitch(coordinator, d) for d in descriptions)
+    async_add_entities(
+        LifxSwitch(coordinator, description)
+        for description in SWITCHES
+        if description.exists_fn(coordinator.set_up_profile)
+    )
 
 
 class LifxSwitch(LifxEntity, SwitchEntity):

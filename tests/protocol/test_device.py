@@ -16,7 +16,7 @@ from custom_components.lifx_lan.protocol import (
     messages as m,
     signal_to_rssi,
 )
-from custom_components.lifx_lan.protocol.device import decode_label, encode_label, milliseconds
+from custom_components.lifx_lan.protocol.connection import decode_label, encode_label, milliseconds
 from tests.fake_lifx import PROFILES, FakeDevice, FakeFleet, with_profile
 
 SERIAL = "d073d5000001"
@@ -290,3 +290,54 @@ async def test_wifi_rssi_of_a_device_reporting_a_non_finite_signal_is_unknown(
     device = LifxDevice(client, DeviceAddress(SERIAL, "127.0.0.1", fleet.port))
 
     assert await device.get_wifi_rssi() is None
+
+
+@pytest.mark.parametrize("kind", sorted(PROFILES))
+async def test_set_up_and_poll_give_each_product_its_whole_state(
+    client: LifxClient, fleet: FakeFleet, kind: str
+) -> None:
+    fake = fleet.add(kind, SERIAL, power=65535, label="Thing")
+    device = LifxDevice(client, DeviceAddress(SERIAL, "127.0.0.1", fleet.port))
+    profile = await device.set_up()
+    assert profile.group == "Living Room"
+    assert len(profile.chain) == len(fake.profile.tiles)
+    assert profile.relay_count == fake.profile.relays
+    state = await device.poll(rssi=True)
+    assert state.power
+    assert state.label == "Thing"
+    assert list(state.zones) == fake.zones
+    assert [list(tile) for tile in state.tiles] == fake.tile_colors
+    assert len(state.relays) == fake.profile.relays
+    assert state.rssi == -52
+    assert (state.hev is not None) == fake.profile.hev
+    assert (state.infrared is not None) == fake.profile.infrared
+    # Without asking the signal again, the previous reading stays
+    assert (await device.poll(previous=state)).rssi == -52
+
+
+async def test_firmware_that_refuses_effects_is_polled_without_them(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    fake = fleet.add("strip", SERIAL, power=65535)
+    fake.unhandled.add(m.MultiZoneGetEffect.pkt_type)
+    device = LifxDevice(client, DeviceAddress(SERIAL, "127.0.0.1", fleet.port))
+    await device.set_up()
+    state = await device.poll()
+    assert state.effect is None
+    assert not device.effects_supported
+    effect_asks = len([r for r in fake.received if r.pkt_type == m.MultiZoneGetEffect.pkt_type])
+    await device.poll()
+    assert len([r for r in fake.received if r.pkt_type == m.MultiZoneGetEffect.pkt_type]) == (
+        effect_asks
+    )
+
+
+async def test_a_poll_raises_the_error_of_a_request_that_failed(
+    client: LifxClient, fleet: FakeFleet
+) -> None:
+    fake = fleet.add("hev", SERIAL, power=65535)
+    device = LifxDevice(client, DeviceAddress(SERIAL, "127.0.0.1", fleet.port))
+    await device.set_up()
+    fake.unhandled.add(m.LightGetHevCycle.pkt_type)
+    with pytest.raises(LifxUnsupportedError):
+        await device.poll()

@@ -8,17 +8,7 @@ from .color import (
     level_to_fraction,
     make_hsbk,
 )
-from .device import (
-    DeviceIdentity,
-    EffectState,
-    GroupInfo,
-    HevConfig,
-    HevCycle,
-    LifxDevice,
-    LightStatus,
-    TileInfo,
-    signal_to_rssi,
-)
+from .device import LifxDevice, LinkReport
 from .discovery import DiscoveredDevice, discover, interface_broadcast_addresses, probe, scan
 from .exceptions import (
     LifxConnectionError,
@@ -29,6 +19,19 @@ from .exceptions import (
 )
 from .messages import LightHsbk
 from .products import Capabilities, Product, lookup
+from .state import (
+    DeviceIdentity,
+    DeviceProfile,
+    DeviceState,
+    EffectState,
+    GroupInfo,
+    HevConfig,
+    HevCycle,
+    LightStatus,
+    TileInfo,
+    effect_name,
+    signal_to_rssi,
+)
 from .transport import LIFX_PORT, LifxTransport
 
 __all__ = [
@@ -37,6 +40,8 @@ __all__ = [
     "Capabilities",
     "DeviceAddress",
     "DeviceIdentity",
+    "DeviceProfile",
+    "DeviceState",
     "DiscoveredDevice",
     "EffectState",
     "GroupInfo",
@@ -52,12 +57,14 @@ __all__ = [
     "LifxUnsupportedError",
     "LightHsbk",
     "LightStatus",
+    "LinkReport",
     "LinkStats",
     "Product",
     "RetrySchedule",
     "TileInfo",
     "degrees_to_hue",
     "discover",
+    "effect_name",
     "fraction_to_level",
     "hue_to_degrees",
     "interface_broadcast_addresses",

@@ -12,7 +12,8 @@ from typing import Any, Final, NoReturn, override
 
 from .client import DeviceAddress, LifxClient, RetrySchedule
 from .color import hue_to_degrees, level_to_fraction, make_hsbk
-from .device import LifxDevice, decode_label
+from .connection import decode_label
+from .device import LifxDevice
 from .discovery import DiscoveredDevice, discover, probe
 from .exceptions import LifxError
 from .header import serial_to_target
