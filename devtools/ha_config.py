@@ -22,7 +22,7 @@ from homeassistant.helpers.storage import Store
 ROOT = Path(__file__).resolve().parent.parent
 
 CONFIGURATION = """\
-# Written by scripts/ha_config.py for development: only local integrations, no cloud.
+# Written by devtools/ha_config.py for development: only local integrations, no cloud.
 homeassistant:
   name: LIFX LAN development
   latitude: 51.5

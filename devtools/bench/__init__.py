@@ -1,1 +1,1 @@
-"""Helpers of scripts/bench: the client workers, the fake receiver and the Home Assistant case."""
+"""The benchmark behind scripts/bench: orchestrator, client workers, fake receiver, HA case."""

@@ -24,7 +24,7 @@ import time
 from types import TracebackType
 from typing import Any, Self
 
-from tests.emulator.process import EmulatorFleet
+from devtools.emulator.process import EmulatorFleet
 
 from .common import KIND_BULB, Dev, log, percentile
 
@@ -271,7 +271,7 @@ def _child_env(pythonpath: Path | None = None) -> dict[str, str]:
 
 
 def tree(workdir: Path, name: str, source: Path) -> Path:
-    """A tree with a frozen copy of source's custom_components beside our scripts and tests.
+    """A tree with a frozen copy of source's custom_components beside our devtools.
 
     Run from its root, `custom_components` resolves to the copy while everything
     else is this checkout's. The copy is taken once, at the start: the working tree
@@ -285,7 +285,7 @@ def tree(workdir: Path, name: str, source: Path) -> Path:
             root / "custom_components",
             ignore=shutil.ignore_patterns("__pycache__"),
         )
-        for entry in ("scripts", "tests", "pyproject.toml"):
+        for entry in ("devtools", "pyproject.toml"):
             (root / entry).symlink_to(ROOT / entry)
     return root
 
@@ -300,7 +300,7 @@ def digest(root: Path) -> str:
 
 
 class Worker(_LineProcess):
-    """One client's process (scripts/bench_lib/worker.py).
+    """One client's process (devtools/bench/worker.py).
 
     Our client (and a candidate) run in Home Assistant's venv from their frozen
     tree; the peers and the raw floor run in .venv-bench.
@@ -313,7 +313,7 @@ class Worker(_LineProcess):
             python, cwd, name = BENCH_PYTHON, ROOT, client
         super().__init__(
             f"{client} worker",
-            [str(python), "-m", "scripts.bench_lib.worker", "--client", name],
+            [str(python), "-m", "devtools.bench.worker", "--client", name],
             cwd=cwd,
             log_path=workdir / f"worker-{client}.log",
             env=_child_env(),
@@ -321,12 +321,12 @@ class Worker(_LineProcess):
 
 
 class FakeServer(_LineProcess):
-    """Fake devices from tests/fake_lifx.py in their own process, stamping arrivals."""
+    """Fake devices from devtools/fake_lifx.py in their own process, stamping arrivals."""
 
     def __init__(self, spec: list[tuple[str, str]], workdir: Path, name: str) -> None:
         super().__init__(
             f"fake devices ({name})",
-            [str(HA_PYTHON), "-m", "scripts.bench_lib.fake_server", "--spec", json.dumps(spec)],
+            [str(HA_PYTHON), "-m", "devtools.bench.fake_server", "--spec", json.dumps(spec)],
             cwd=ROOT,
             log_path=workdir / f"fake-{name}.log",
             env=_child_env(),
@@ -704,7 +704,7 @@ async def run_ha(
                 str(HA_PYTHON),
                 "-m",
                 "pytest",
-                "scripts/bench_lib/ha_poll.py",
+                "devtools/bench/ha_poll.py",
                 "-q",
                 "-p",
                 "no:cacheprovider",

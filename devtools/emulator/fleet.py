@@ -7,7 +7,7 @@ Assistant: it is a separate program, as a real bulb is a separate machine.
 
 Usage::
 
-    .venv-emulator/bin/python tests/emulator/fleet.py \
+    .venv-emulator/bin/python devtools/emulator/fleet.py \
         --spec '[{"serial": "d073d5000001", "product_id": 27, "label": "Kitchen"}]' \
         [--host 127.0.0.1] [--port 0] [--port-per-device]
 

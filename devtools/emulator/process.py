@@ -1,4 +1,4 @@
-"""Run tests/emulator/fleet.py as a subprocess and control it from asyncio tests.
+"""Run devtools/emulator/fleet.py as a subprocess and control it from asyncio.
 
 lifx-emulator-core cannot share Home Assistant's virtualenv, so the fleet runs
 as a separate program from ``<repo>/.venv-emulator`` and listens on loopback
@@ -121,6 +121,7 @@ class EmulatorFleet:
             command_timeout: Seconds to wait for each control reply.
             log_level: The emulator's stderr log level.
             python: Interpreter to use instead of the emulator venv's.
+
         """
         self._spec_json = json.dumps([dict(device) for device in spec])
         self._host = host
@@ -316,6 +317,7 @@ class EmulatorFleet:
 
         Raises:
             EmulatorError: The fleet rejected the command or stopped answering.
+
         """
         process = self._process
         if process is None or process.stdin is None:
@@ -390,6 +392,7 @@ class EmulatorFleet:
             serial: Limit the loss to one device (default: all).
             direction: "in" (requests lost, device unchanged), "out" (device
                 acts, its reply is lost) or "both".
+
         """
         fields: dict[str, Any] = {"rate": rate, "direction": direction}
         if seed is not None:
