@@ -34,7 +34,8 @@ import subprocess
 import sys
 import zipfile
 
-ROOT = Path(__file__).resolve().parent.parent
+from devtools import ROOT
+
 SOURCE = ROOT / "custom_components" / "lifx_lan"
 WHEELS = ROOT / ".cache" / "ha-wheels"
 DEFAULT_VERSIONS = ("2025.4.4", "2026.11.0")

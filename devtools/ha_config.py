@@ -19,7 +19,7 @@ from homeassistant.components.onboarding.const import STEPS
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-ROOT = Path(__file__).resolve().parent.parent
+from devtools import ROOT
 
 CONFIGURATION = """\
 # Written by devtools/ha_config.py for development: only local integrations, no cloud.

@@ -25,6 +25,7 @@ import tempfile
 import time
 from typing import Any
 
+from devtools import ROOT
 from devtools.bench.common import CLIENTS, KIND_BULB, Dev, fleet_serials, log
 from devtools.bench.report import (
     ROWS_MAIN,
@@ -39,7 +40,6 @@ from devtools.bench.report import (
 )
 from devtools.bench.runner import (
     FULL,
-    ROOT,
     SCENARIOS,
     SLOW_REQUEST_BUDGET,
     SLOW_SETTLE,
