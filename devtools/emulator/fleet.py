@@ -1,6 +1,6 @@
 """Serve a fleet of emulated LIFX devices over loopback UDP, driven by JSON lines.
 
-This script is the emulator side of the lifx_lan tests. It runs in its own
+This script is the emulator side of the lifx_lan tests, bench and develop. It runs in its own
 virtualenv (``.venv-emulator``) because ``lifx-emulator-core`` cannot share Home
 Assistant's pins, so it imports nothing from this repository or from Home
 Assistant: it is a separate program, as a real bulb is a separate machine.
