@@ -13,7 +13,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import paths, props
 
 from custom_components.lifx_lan.protocol import LifxClient, RetrySchedule
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 
 # Event loops made by pytest_runtest_setup, closed again after their test
 _LOOPS_MADE: list[asyncio.AbstractEventLoop] = []

@@ -1,4 +1,4 @@
-"""scripts/check_ha_api.py: the Home Assistant names lifx_lan uses exist, undeprecated.
+"""devtools/check_ha_api.py: the Home Assistant names lifx_lan uses exist, undeprecated.
 
 The checker itself is tested against a small made-up wheel, so what it catches is known;
 then it runs for real against the minimum and the newest Home Assistant wheels.
@@ -6,32 +6,17 @@ then it runs for real against the minimum and the newest Home Assistant wheels.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 import subprocess
 import sys
 import textwrap
-from types import ModuleType
 import zipfile
 
 import pytest
 
+from devtools import check_ha_api as checker
+
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "scripts" / "check_ha_api.py"
-
-
-def _load_checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_ha_api", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look their module up in sys.modules
-    sys.modules["check_ha_api"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-checker = _load_checker()
 
 FAKE_HA = {
     "homeassistant/__init__.py": "",
@@ -188,7 +173,12 @@ def test_checker_parses_python_3_14_syntax() -> None:
 def test_lifx_lan_uses_current_home_assistant_api() -> None:
     """Every name exists, undeprecated, in the minimum and the newest wheel."""
     run = subprocess.run(
-        [sys.executable, str(SCRIPT)], capture_output=True, text=True, check=False, timeout=600
+        [sys.executable, "-m", "devtools.check_ha_api"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=600,
     )
     if run.returncode == checker.EXIT_UNAVAILABLE:
         pytest.skip(f"a Home Assistant wheel could not be downloaded:\n{run.stderr}")

@@ -37,9 +37,9 @@ from typing import Any
 
 import aiohttp
 
+from devtools.emulator.process import EmulatorFleet
 from tests.e2e.browser import Browser, find_chromium
 from tests.e2e.hass import BASE_URL, CLIENT_ID, HassClient, HassError, HassProcess
-from tests.emulator.process import EmulatorFleet
 
 MAIN_PORT = 56700
 MANUAL_PORT = 56701

@@ -8,7 +8,7 @@ then reports one of the driver's steps. Screenshots go to artifacts/e2e/ (or
 $LIFX_E2E_ARTIFACTS).
 
 Home Assistant installs integration requirements on first start; with no network it could
-not, so scripts/ha_requirements.py installs them beforehand, outside the namespace.
+not, so devtools/ha_requirements.py installs them beforehand, outside the namespace.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
+from devtools.emulator.process import EmulatorUnavailable, emulator_python
 from tests.e2e.driver import STEP_NAMES
 from tests.e2e.hass import LATER_DOMAINS, REPO_ROOT, write_config
-from tests.emulator.process import EmulatorUnavailable, emulator_python
 
 UNSHARE = ["unshare", "--net", "--pid", "--mount-proc", "--fork", "--kill-child"]
 # The driver's own steps are bounded; this only catches a driver that hangs outright
@@ -63,7 +63,7 @@ def e2e(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     prepared = subprocess.run(
         [
             sys.executable,
-            str(REPO_ROOT / "scripts" / "ha_requirements.py"),
+            str(REPO_ROOT / "devtools" / "ha_requirements.py"),
             "--config",
             str(config),
             *(arg for domain in LATER_DOMAINS for arg in ("--domain", domain)),

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.network import LifxNetwork, async_get_network
-from tests.fake_lifx import FakeDevice, FakeFleet
+from devtools.fake_lifx import FakeDevice, FakeFleet
 
 SERIALS = {
     "color_bulb": "d073d5000001",

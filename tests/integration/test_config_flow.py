@@ -43,7 +43,7 @@ from custom_components.lifx_lan.const import (
 )
 from custom_components.lifx_lan.network import LifxNetwork
 from custom_components.lifx_lan.protocol import LIFX_PORT, messages as m
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 from tests.integration.conftest import SERIALS, AddDevice, advance
 
 BULB = SERIALS["color_bulb"]

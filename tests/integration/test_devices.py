@@ -15,7 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lifx_lan.const import DOMAIN
-from tests.fake_lifx import PROFILES, with_profile
+from devtools.fake_lifx import PROFILES, with_profile
 from tests.integration.conftest import AddDevice
 
 # Consecutive serials across the firmware that moved the MAC: serial + 1 of the first is the

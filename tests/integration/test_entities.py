@@ -24,7 +24,7 @@ import pytest
 
 from custom_components.lifx_lan.const import DEFAULT_POLL_INTERVAL
 from custom_components.lifx_lan.protocol import messages as m
-from tests.fake_lifx import PROFILES, with_profile
+from devtools.fake_lifx import PROFILES, with_profile
 from tests.integration.conftest import AddDevice, advance
 
 

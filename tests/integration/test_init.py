@@ -13,7 +13,7 @@ import pytest
 
 from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.network import LifxNetwork
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 from tests.integration.conftest import AddDevice, advance
 
 

@@ -23,7 +23,7 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 
 from custom_components.lifx_lan.protocol import make_hsbk, messages as m
-from tests.fake_lifx import PROFILES, with_profile
+from devtools.fake_lifx import PROFILES, with_profile
 from tests.integration.conftest import AddDevice, advance
 
 ENTITY = "light.color_bulb"

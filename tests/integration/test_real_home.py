@@ -22,7 +22,7 @@ import pytest
 from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.network import LifxNetwork
 from custom_components.lifx_lan.protocol import make_hsbk, messages as m
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 from tests.integration.conftest import AddDevice, advance
 
 RED = make_hsbk(hue=0, saturation=1.0, brightness=1.0)

@@ -24,7 +24,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import get_scheduled_timer_handles
 
 from custom_components.lifx_lan.network import LifxNetwork
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 from tests.integration.conftest import AddDevice, advance
 
 ENTITY = "light.color_bulb"

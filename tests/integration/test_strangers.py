@@ -19,7 +19,7 @@ from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.network import LifxNetwork
 from custom_components.lifx_lan.protocol import messages as m
 from custom_components.lifx_lan.protocol.header import HEADER, pack_message
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 from tests.integration.conftest import AddDevice, advance
 
 SCAN_INTERVAL = 5 * 60

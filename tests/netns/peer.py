@@ -12,7 +12,7 @@ import sys
 import time
 
 from custom_components.lifx_lan.protocol import DeviceAddress, LifxClient, LifxError, messages as m
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 
 SERIALS = [f"d073d5c0{i:04x}" for i in range(1, 6)]
 

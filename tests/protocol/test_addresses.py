@@ -8,7 +8,7 @@ import pytest
 
 from custom_components.lifx_lan.protocol import DeviceAddress, LifxClient, messages as m
 from custom_components.lifx_lan.protocol.exceptions import LifxConnectionError
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 
 SERIAL: Final = "d073d5000001"
 

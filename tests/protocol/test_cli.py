@@ -11,7 +11,7 @@ import pytest
 
 from custom_components.lifx_lan.protocol import make_hsbk
 from custom_components.lifx_lan.protocol.__main__ import build_parser, main, parse_target, run
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 
 ROOT = Path(__file__).resolve().parents[2]
 

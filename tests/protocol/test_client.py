@@ -20,7 +20,7 @@ from custom_components.lifx_lan.protocol import (
 )
 from custom_components.lifx_lan.protocol.client import TIMER_SLACK
 from custom_components.lifx_lan.protocol.header import pack_message
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 
 SERIAL = "d073d5000001"
 

@@ -17,7 +17,7 @@ from custom_components.lifx_lan.protocol import (
     signal_to_rssi,
 )
 from custom_components.lifx_lan.protocol.connection import decode_label, encode_label, milliseconds
-from tests.fake_lifx import PROFILES, FakeDevice, FakeFleet, with_profile
+from devtools.fake_lifx import PROFILES, FakeDevice, FakeFleet, with_profile
 
 SERIAL = "d073d5000001"
 
@@ -136,7 +136,7 @@ async def test_legacy_strip_zones_read_and_written(client: LifxClient, fleet: Fa
 
 
 async def test_one_zone_strip(client: LifxClient, fleet: FakeFleet) -> None:
-    from tests.fake_lifx import PROFILES, with_profile
+    from devtools.fake_lifx import PROFILES, with_profile
 
     fake = fleet.add_profile(with_profile(PROFILES["strip"], zones=1), SERIAL)
     device = LifxDevice(client, DeviceAddress(SERIAL, "127.0.0.1", fleet.port))

@@ -18,7 +18,7 @@ from custom_components.lifx_lan.protocol import (
     scan,
 )
 from custom_components.lifx_lan.protocol.header import pack_message
-from tests.fake_lifx import FakeFleet
+from devtools.fake_lifx import FakeFleet
 
 LOOPBACK_BROADCAST = "127.255.255.255"
 

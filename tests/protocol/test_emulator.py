@@ -19,7 +19,7 @@ from custom_components.lifx_lan.protocol import (
     make_hsbk,
     messages as m,
 )
-from tests.emulator.process import EmulatorFleet, EmulatorUnavailable
+from devtools.emulator.process import EmulatorFleet, EmulatorUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 # The emulator is another process: its replies take real time to come back

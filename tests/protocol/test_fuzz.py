@@ -26,7 +26,7 @@ from custom_components.lifx_lan.protocol.client import DeviceAddress, LifxClient
 from custom_components.lifx_lan.protocol.exceptions import LifxConnectionError, LifxProtocolError
 from custom_components.lifx_lan.protocol.header import pack_message, serial_to_target
 from custom_components.lifx_lan.protocol.transport import LifxTransport
-from tests.fake_lifx import FakeDevice, FakeFleet
+from devtools.fake_lifx import FakeDevice, FakeFleet
 
 FUZZ = settings(
     deadline=None,

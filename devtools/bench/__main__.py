@@ -4,7 +4,7 @@ Run through scripts/bench, which prepares the venvs first. One emulated fleet
 (lifx-emulator-core, 50 devices on one loopback port) serves every client; each
 client runs in its own process, one after another, in an order rotated every
 run. The Home Assistant case runs once, at the end. See bench-results.md for the
-latest figures and scripts/bench_lib/ for how each one is taken.
+latest figures and devtools/bench/ for how each one is taken.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ import tempfile
 import time
 from typing import Any
 
-from scripts.bench_lib.common import CLIENTS, KIND_BULB, Dev, fleet_serials, log
-from scripts.bench_lib.report import (
+from devtools import ROOT
+from devtools.bench.common import CLIENTS, KIND_BULB, Dev, fleet_serials, log
+from devtools.bench.report import (
     ROWS_MAIN,
     WHY,
     Target,
@@ -37,9 +38,8 @@ from scripts.bench_lib.report import (
     markdown_table,
     slow_table,
 )
-from scripts.bench_lib.runner import (
+from devtools.bench.runner import (
     FULL,
-    ROOT,
     SCENARIOS,
     SLOW_REQUEST_BUDGET,
     SLOW_SETTLE,
@@ -58,7 +58,7 @@ from scripts.bench_lib.runner import (
     tree,
     workdir,
 )
-from tests.emulator.process import EmulatorFleet
+from devtools.emulator.process import EmulatorFleet
 
 RESULTS = ROOT / "bench-results.md"
 # The smoke fleet: one of each kind, two bulbs (loss runs on bulbs)
@@ -294,7 +294,7 @@ def render(
         + ".",
         f"- Devices: lifx-emulator-core {info['emulator']}, {info['fleet']} in "
         f"one process on one loopback port; group spread on {plan.spread_devices} fake devices "
-        f"(tests/fake_lifx.py) stamped by the kernel on arrival"
+        f"(devtools/fake_lifx.py) stamped by the kernel on arrival"
         + ("" if info["kernel_stamps"] else " (kernel stamps unavailable: user-space times)")
         + ".",
         f"- {plan.runs} run(s), client order rotated every run. Each cell: median over runs "
@@ -382,7 +382,7 @@ def method(plan: Plan) -> list[str]:
     return [
         "- **CPU** is the client process's own `time.process_time()` (user + system, all "
         "threads) across the workload, so the emulator's and the orchestrator's work is never "
-        "in it. Every client is driven by the same harness (scripts/bench_lib/worker.py): one "
+        "in it. Every client is driven by the same harness (devtools/bench/worker.py): one "
         "task per device awaiting one call at a time, or one task per request at a fixed rate.",
         "- **raw** is the floor: one socket, datagrams built once, a future per request "
         "completed by the next reply from that device, no retries, no timers. It gets no loss "

@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Collection, Sequence
-import contextlib
 from dataclasses import dataclass, field
 import hashlib
 import json
-import os
 from pathlib import Path
 import shutil
 import sys
@@ -24,11 +22,12 @@ import time
 from types import TracebackType
 from typing import Any, Self
 
-from tests.emulator.process import EmulatorFleet
+from devtools import ROOT
+from devtools.emulator.process import EmulatorFleet
+from devtools.processes import child_env, stop_child
 
 from .common import KIND_BULB, Dev, log, percentile
 
-ROOT = Path(__file__).resolve().parents[2]
 HA_PYTHON = ROOT / ".venv" / "bin" / "python"
 BENCH_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
 LIGHT_SET_POWER = 117
@@ -240,38 +239,13 @@ class _LineProcess:
         process, self._process = self._process, None
         if process is None:
             return
-        if process.stdin is not None:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                process.stdin.write(b'{"cmd": "quit"}\n')
-                await process.stdin.drain()
-            process.stdin.close()
-        for signal_child, timeout in ((None, 10.0), (process.terminate, 3.0), (process.kill, None)):
-            if process.returncode is not None:
-                break
-            if signal_child is not None:
-                with contextlib.suppress(ProcessLookupError):
-                    signal_child()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await process.wait()
+        await stop_child(process, quit_timeout=10.0, terminate_timeout=3.0)
         if self._log is not None:
             self._log.close()
 
 
-def _child_env(pythonpath: Path | None = None) -> dict[str, str]:
-    """The environment without anything that would mix the two venvs."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")
-    }
-    if pythonpath is not None:
-        env["PYTHONPATH"] = str(pythonpath)
-    return env
-
-
 def tree(workdir: Path, name: str, source: Path) -> Path:
-    """A tree with a frozen copy of source's custom_components beside our scripts and tests.
+    """A tree with a frozen copy of source's custom_components beside our devtools.
 
     Run from its root, `custom_components` resolves to the copy while everything
     else is this checkout's. The copy is taken once, at the start: the working tree
@@ -285,7 +259,7 @@ def tree(workdir: Path, name: str, source: Path) -> Path:
             root / "custom_components",
             ignore=shutil.ignore_patterns("__pycache__"),
         )
-        for entry in ("scripts", "tests", "pyproject.toml"):
+        for entry in ("devtools", "pyproject.toml"):
             (root / entry).symlink_to(ROOT / entry)
     return root
 
@@ -300,7 +274,7 @@ def digest(root: Path) -> str:
 
 
 class Worker(_LineProcess):
-    """One client's process (scripts/bench_lib/worker.py).
+    """One client's process (devtools/bench/worker.py).
 
     Our client (and a candidate) run in Home Assistant's venv from their frozen
     tree; the peers and the raw floor run in .venv-bench.
@@ -313,23 +287,23 @@ class Worker(_LineProcess):
             python, cwd, name = BENCH_PYTHON, ROOT, client
         super().__init__(
             f"{client} worker",
-            [str(python), "-m", "scripts.bench_lib.worker", "--client", name],
+            [str(python), "-m", "devtools.bench.worker", "--client", name],
             cwd=cwd,
             log_path=workdir / f"worker-{client}.log",
-            env=_child_env(),
+            env=child_env(),
         )
 
 
 class FakeServer(_LineProcess):
-    """Fake devices from tests/fake_lifx.py in their own process, stamping arrivals."""
+    """Fake devices from devtools/fake_lifx.py in their own process, stamping arrivals."""
 
     def __init__(self, spec: list[tuple[str, str]], workdir: Path, name: str) -> None:
         super().__init__(
             f"fake devices ({name})",
-            [str(HA_PYTHON), "-m", "scripts.bench_lib.fake_server", "--spec", json.dumps(spec)],
+            [str(HA_PYTHON), "-m", "devtools.bench.fake_server", "--spec", json.dumps(spec)],
             cwd=ROOT,
             log_path=workdir / f"fake-{name}.log",
-            env=_child_env(),
+            env=child_env(),
         )
         self.port = 0
 
@@ -691,7 +665,7 @@ async def run_ha(
     out = workdir / f"ha-{name}"
     out.mkdir(exist_ok=True)
     async with FakeServer(spec, workdir, "ha") as fake:
-        env = _child_env() | {
+        env = child_env() | {
             "LIFX_BENCH_HA_PORT": str(fake.port),
             "LIFX_BENCH_HA_SERIALS": json.dumps([serial for _, serial in spec]),
             "LIFX_BENCH_HA_INTERVAL": str(plan.ha_interval),
@@ -704,7 +678,7 @@ async def run_ha(
                 str(HA_PYTHON),
                 "-m",
                 "pytest",
-                "scripts/bench_lib/ha_poll.py",
+                "devtools/bench/ha_poll.py",
                 "-q",
                 "-p",
                 "no:cacheprovider",

@@ -1,4 +1,4 @@
-"""The fake devices of tests/fake_lifx.py in a process of their own, stamping each arrival.
+"""The fake devices of devtools/fake_lifx.py in a process of their own, stamping each arrival.
 
 Group spread is measured where it matters, at the devices: the socket has
 SO_TIMESTAMPNS, so every datagram carries the kernel's receive time, which
@@ -6,7 +6,7 @@ does not depend on how quickly this process gets round to reading it. The same
 process serves the Home Assistant poll-cost case, so the fakes' own CPU is not
 charged to Home Assistant.
 
-Usage: python -m scripts.bench_lib.fake_server --spec '[["color_bulb", "d073d5000001"], ...]'
+Usage: python -m devtools.bench.fake_server --spec '[["color_bulb", "d073d5000001"], ...]'
 prints ``{"port": N}`` once listening, then answers JSON lines on stdin:
 ``{"cmd": "arrivals", "pkt_type": 117}`` (receive times in ns and targets since the
 last call, then forgotten), ``{"cmd": "delay", "seconds": 0.02}`` (every device answers
@@ -21,13 +21,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib
 import json
 import socket
 import struct
 import sys
 import time
 from typing import Any, override
+
+from devtools.fake_lifx import FakeFleet
 
 from .common import write_line
 
@@ -82,7 +83,7 @@ class _SocketTransport(asyncio.DatagramTransport):
 class StampingFleet:
     """A FakeFleet fed by recvmsg, remembering (kernel ns, target, type) per datagram."""
 
-    def __init__(self, fleet: Any, sock: socket.socket) -> None:
+    def __init__(self, fleet: FakeFleet, sock: socket.socket) -> None:
         self.fleet = fleet
         self.sock = sock
         self.arrivals: list[tuple[int, str, int]] = []
@@ -123,8 +124,7 @@ def _open_socket(host: str) -> socket.socket:
 async def _serve(spec: list[list[str]], host: str) -> None:
     loop = asyncio.get_running_loop()
     sock = _open_socket(host)
-    # Imported at run time so that type-checking scripts/ does not pull the test fakes in
-    fleet = importlib.import_module("tests.fake_lifx").FakeFleet()
+    fleet = FakeFleet()
     transport = _SocketTransport(sock)
     fleet.transport = transport
     fleet.host = host

@@ -16,11 +16,10 @@ import random
 import statistics
 from typing import Any
 
-from .common import percentile
+from .common import PEERS, percentile
 from .runner import ClientRun, Plan
 
 OURS = "ours"
-PEERS = ("aiolifx", "lifx-async")
 RAW = "raw"
 
 # Photons' LanTarget retry schedule: timeouts=[(0.2, 0.2), (0.1, 0.5), (0.2, 1), (1, 5)],

@@ -16,7 +16,7 @@ module's ``check_if_deprecated_constant`` ``__getattr__``), or a ``@deprecated_f
 ``@deprecated_class`` or ``@deprecated_substitute`` decorator. Functions we call that
 report usage with ``breaks_in_ha_version=`` (deprecated in some uses) are listed as notes.
 
-    python scripts/check_ha_api.py [--versions 2025.4.4 2026.11.0] [--source DIR]
+    python -m devtools.check_ha_api [--versions 2025.4.4 2026.11.0] [--source DIR]
 
 Exit 0: all found; 1: something missing or deprecated; 2: a wheel could not be obtained.
 """
@@ -34,7 +34,8 @@ import subprocess
 import sys
 import zipfile
 
-ROOT = Path(__file__).resolve().parent.parent
+from devtools import ROOT
+
 SOURCE = ROOT / "custom_components" / "lifx_lan"
 WHEELS = ROOT / ".cache" / "ha-wheels"
 DEFAULT_VERSIONS = ("2025.4.4", "2026.11.0")

@@ -102,6 +102,7 @@ class FakeDevice:
 
     @property
     def target(self) -> bytes:
+        """The serial as the header's target field carries it."""
         return serial_to_target(self.serial)
 
     def handle(self, packet: m.Packet, port: int) -> list[m.Packet]:
@@ -148,17 +149,17 @@ class FakeDevice:
             case m.LightGet():
                 return [self._light_state()]
             case m.LightSetColor(color=color):
-                before = self._light_state()
+                previous = self._light_state()
                 self.color = color
                 # The whole device takes the colour: every zone and every tile pixel.
                 self.zones = [color] * len(self.zones)
                 self.tile_colors = [[color] * len(tile) for tile in self.tile_colors]
-                return [before]
+                return [previous]
             case m.LightSetWaveformOptional() | m.LightSetWaveform():
-                before = self._light_state()
+                previous = self._light_state()
                 if not packet.transient:
                     self.color = packet.color
-                return [before]
+                return [previous]
             case m.LightGetPower():
                 return [m.LightStatePower(level=self.power)]
             case m.LightSetPower(level=level):
@@ -316,6 +317,7 @@ class FakeFleet(asyncio.DatagramProtocol):
 
     @classmethod
     async def start(cls, host: str = "127.0.0.1", port: int = 0) -> FakeFleet:
+        """Listen on host:port (0: any free port) and return the fleet."""
         loop = asyncio.get_running_loop()
         _, fleet = await loop.create_datagram_endpoint(
             cls, local_addr=(host, port), allow_broadcast=True
@@ -325,21 +327,23 @@ class FakeFleet(asyncio.DatagramProtocol):
         return fleet
 
     def add(self, kind: str, serial: str, **kwargs: Any) -> FakeDevice:
-        device = FakeDevice(serial=serial, profile=PROFILES[kind], **kwargs)
-        self.devices[device.target] = device
-        return device
+        """Add a device of one of the PROFILES kinds."""
+        return self.add_profile(PROFILES[kind], serial, **kwargs)
 
     def add_profile(self, profile: Profile, serial: str, **kwargs: Any) -> FakeDevice:
+        """Add a device of any profile."""
         device = FakeDevice(serial=serial, profile=profile, **kwargs)
         self.devices[device.target] = device
         return device
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Remember the socket and the port it got."""
         assert isinstance(transport, asyncio.DatagramTransport)
         self.transport = transport
         self.port = transport.get_extra_info("sockname")[1]
 
     def close(self) -> None:
+        """Close the socket."""
         if self.transport is not None:
             self.transport.close()
 
@@ -353,6 +357,7 @@ class FakeFleet(asyncio.DatagramProtocol):
         return self.loss_rate > 0 and self.random.random() < self.loss_rate
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        """Answer a datagram as the device it targets would, with the faults set."""
         self.raw_received.append(data)
         if len(data) < 36:
             return
@@ -447,4 +452,5 @@ def corrupt_size(datagram: bytes, size: int) -> bytes:
 
 
 def with_profile(profile: Profile, **changes: Any) -> Profile:
+    """A profile with some fields changed."""
     return replace(profile, **changes)

@@ -1,8 +1,8 @@
 """Home Assistant's own cost of polling many lifx_lan devices, as a pytest case for the bench.
 
 Not part of the test suite (it asserts no speed, it measures one): scripts/bench runs
-it with ``python -m pytest scripts/bench_lib/ha_poll.py`` against fake devices served
-by scripts/bench_lib/fake_server.py in another process, so only Home Assistant and the
+it with ``python -m pytest devtools/bench/ha_poll.py`` against fake devices served
+by devtools/bench/fake_server.py in another process, so only Home Assistant and the
 integration are charged. Time is real, not frozen, and the event loop is out of
 debug mode, as in production. Settings come from the environment:
 

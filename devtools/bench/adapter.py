@@ -1,7 +1,7 @@
 """What a worker needs from a LIFX client, and the raw-socket floor that defines it.
 
 Every client is driven through the same `Adapter` and `Handle` calls by the same
-workload code (scripts/bench_lib/worker.py), so whatever the harness itself costs
+workload code (devtools/bench/worker.py), so whatever the harness itself costs
 (tasks, loops, timing) is paid equally by all of them; the raw client is the
 least a client can do on top of that harness.
 """

@@ -1,13 +1,13 @@
 """Serve a fleet of emulated LIFX devices over loopback UDP, driven by JSON lines.
 
-This script is the emulator side of the lifx_lan tests. It runs in its own
+This script is the emulator side of the lifx_lan tests, bench and develop. It runs in its own
 virtualenv (``.venv-emulator``) because ``lifx-emulator-core`` cannot share Home
 Assistant's pins, so it imports nothing from this repository or from Home
 Assistant: it is a separate program, as a real bulb is a separate machine.
 
 Usage::
 
-    .venv-emulator/bin/python tests/emulator/fleet.py \
+    .venv-emulator/bin/python devtools/emulator/fleet.py \
         --spec '[{"serial": "d073d5000001", "product_id": 27, "label": "Kitchen"}]' \
         [--host 127.0.0.1] [--port 0] [--port-per-device]
 

@@ -19,10 +19,10 @@ from homeassistant.components.onboarding.const import STEPS
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-ROOT = Path(__file__).resolve().parent.parent
+from devtools import ROOT
 
 CONFIGURATION = """\
-# Written by scripts/ha_config.py for development: only local integrations, no cloud.
+# Written by devtools/ha_config.py for development: only local integrations, no cloud.
 homeassistant:
   name: LIFX LAN development
   latitude: 51.5

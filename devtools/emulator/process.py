@@ -1,4 +1,4 @@
-"""Run tests/emulator/fleet.py as a subprocess and control it from asyncio tests.
+"""Run devtools/emulator/fleet.py as a subprocess and control it from asyncio.
 
 lifx-emulator-core cannot share Home Assistant's virtualenv, so the fleet runs
 as a separate program from ``<repo>/.venv-emulator`` and listens on loopback
@@ -29,9 +29,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from devtools import ROOT
+from devtools.processes import child_env, stop_child
+
 _LOGGER = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 FLEET_SCRIPT = Path(__file__).with_name("fleet.py")
 # Points at another interpreter that has lifx-emulator-core, e.g. in CI
 EMULATOR_PYTHON_ENV = "LIFX_EMULATOR_PYTHON"
@@ -43,9 +45,6 @@ _LINE_LIMIT = 16 * 1024 * 1024
 _STDERR_LINES_KEPT = 200
 _QUIT_TIMEOUT = 5.0
 _TERMINATE_TIMEOUT = 2.0
-# The environment variables that would make the emulator's interpreter load
-# packages from Home Assistant's virtualenv instead of its own
-_LEAKY_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV")
 
 
 class EmulatorUnavailable(Exception):
@@ -79,7 +78,7 @@ def emulator_python(python: Path | None = None) -> Path:
     elif override:
         path = Path(override)
     else:
-        path = REPO_ROOT / ".venv-emulator" / "bin" / "python"
+        path = ROOT / ".venv-emulator" / "bin" / "python"
     if not os.access(path, os.X_OK):
         raise EmulatorUnavailable(
             f"LIFX emulator interpreter {path} is missing; run scripts/setup to "
@@ -121,6 +120,7 @@ class EmulatorFleet:
             command_timeout: Seconds to wait for each control reply.
             log_level: The emulator's stderr log level.
             python: Interpreter to use instead of the emulator venv's.
+
         """
         self._spec_json = json.dumps([dict(device) for device in spec])
         self._host = host
@@ -159,14 +159,14 @@ class EmulatorFleet:
         ]
         if self._port_per_device:
             args.append("--port-per-device")
-        env = {k: v for k, v in os.environ.items() if k not in _LEAKY_ENV}
         self._process = await asyncio.create_subprocess_exec(
             str(python),
             *args,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env=env,
+            # Without the variables that would load Home Assistant's venv's packages
+            env=child_env(),
             limit=_LINE_LIMIT,
         )
         # Drained continuously: a child blocked on a full stderr pipe would
@@ -224,25 +224,9 @@ class EmulatorFleet:
             return
         self._process = None
         try:
-            if process.returncode is None and process.stdin is not None:
-                with contextlib.suppress(ConnectionError, RuntimeError):
-                    process.stdin.write(b'{"cmd": "quit"}\n')
-                    await process.stdin.drain()
-                # EOF is also a quit, for a fleet busy with an earlier line
-                process.stdin.close()
-            for signal_child, timeout in (
-                (None, _QUIT_TIMEOUT),
-                (process.terminate, _TERMINATE_TIMEOUT),
-                (process.kill, None),
-            ):
-                if process.returncode is not None:
-                    break
-                if signal_child is not None:
-                    with contextlib.suppress(ProcessLookupError):
-                        signal_child()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(timeout):
-                        await process.wait()
+            await stop_child(
+                process, quit_timeout=_QUIT_TIMEOUT, terminate_timeout=_TERMINATE_TIMEOUT
+            )
             if process.stdout is not None:
                 # Read to EOF so the pipe transport closes with the process
                 with contextlib.suppress(TimeoutError):
@@ -316,6 +300,7 @@ class EmulatorFleet:
 
         Raises:
             EmulatorError: The fleet rejected the command or stopped answering.
+
         """
         process = self._process
         if process is None or process.stdin is None:
@@ -390,6 +375,7 @@ class EmulatorFleet:
             serial: Limit the loss to one device (default: all).
             direction: "in" (requests lost, device unchanged), "out" (device
                 acts, its reply is lost) or "both".
+
         """
         fields: dict[str, Any] = {"rate": rate, "direction": direction}
         if seed is not None:

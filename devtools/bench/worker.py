@@ -1,6 +1,6 @@
 """One client in its own process: runs the bench's workloads on command and reports.
 
-Started by scripts/bench.py as ``python -m scripts.bench_lib.worker --client NAME``
+Started by the bench (devtools/bench/runner.py) as ``python -m devtools.bench.worker --client NAME``
 (our client from Home Assistant's venv, the others from .venv-bench). It reads one
 JSON command per line on stdin and answers each with one JSON line on stdout.
 CPU is this process's own (time.process_time: user + system, every thread), so a

@@ -7,7 +7,7 @@ where that install cannot reach PyPI, so this resolves the same integrations bef
 components, and all their dependencies) and installs what is missing with Home Assistant's
 own installer and constraints. With --check it only lists what is missing (exit 1).
 
-    python scripts/ha_requirements.py --config DIR [--domain group ...] [--check]
+    python devtools/ha_requirements.py --config DIR [--domain group ...] [--check]
 """
 
 from __future__ import annotations

@@ -13,10 +13,11 @@ import math
 import sys
 from typing import Any, TextIO
 
-CLIENTS: tuple[str, ...] = ("ours", "aiolifx", "lifx-async", "raw")
-"""Every client the bench drives, in the order of the first run."""
-
 PEERS: tuple[str, ...] = ("aiolifx", "lifx-async")
+"""The other libraries compared with ours (installed in .venv-bench by scripts/bench)."""
+
+CLIENTS: tuple[str, ...] = ("ours", *PEERS, "raw")
+"""Every client the bench drives, in the order of the first run."""
 
 KIND_BULB = "bulb"
 KIND_STRIP = "strip"

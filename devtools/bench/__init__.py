@@ -1,0 +1,1 @@
+"""The benchmark behind scripts/bench: orchestrator, client workers, fake receiver, HA case."""

@@ -1,0 +1,1 @@
+"""Emulated LIFX devices (lifx-emulator-core in its own venv) for tests, bench and develop."""

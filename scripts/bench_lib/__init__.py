@@ -1,1 +1,0 @@
-"""Helpers of scripts/bench: the client workers, the fake receiver and the Home Assistant case."""
