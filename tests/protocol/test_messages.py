@@ -785,7 +785,7 @@ def test_packets_are_immutable_values() -> None:
 
 def test_generated_messages_module_is_fresh() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate_messages.py"), "--check"],
+        [sys.executable, "-m", "devtools.generate_messages", "--check"],
         capture_output=True,
         text=True,
         cwd=ROOT,

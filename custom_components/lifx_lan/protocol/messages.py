@@ -1,6 +1,6 @@
 """LIFX LAN packets, GENERATED from protocol.yml by scripts/generate_messages."""
 
-# Do not edit: change scripts/generate_messages.py and run it again.
+# Do not edit: change devtools/generate_messages.py and run it again.
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # devtools/ sits at the repository root
 PROTOCOL_DIR = ROOT / "custom_components" / "lifx_lan" / "protocol"
 SPEC = PROTOCOL_DIR / "protocol.yml"
 OUTPUT = PROTOCOL_DIR / "messages.py"
@@ -369,7 +369,7 @@ class Generator:
 
 PRELUDE = '''"""LIFX LAN packets, GENERATED from protocol.yml by scripts/generate_messages."""
 
-# Do not edit: change scripts/generate_messages.py and run it again.
+# Do not edit: change devtools/generate_messages.py and run it again.
 
 from __future__ import annotations
 
