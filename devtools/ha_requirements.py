@@ -31,6 +31,9 @@ from homeassistant.util import package as pkg_util
 import yaml
 
 _LOGGER = logging.getLogger("ha_requirements")
+# Integrations the development and end-to-end runs set up later through the UI (a light
+# group), whose requirements must be there before Home Assistant starts without a network
+UI_DOMAINS = ("group",)
 
 
 class _Loader(yaml.SafeLoader):
@@ -134,6 +137,7 @@ async def run(config_dir: Path, extra: list[str], check: bool) -> int:
         | set(bootstrap.DEFAULT_INTEGRATIONS)
         | set(bootstrap.CORE_INTEGRATIONS)
         | service_description_domains()
+        | set(UI_DOMAINS)
         | set(extra)
     )
     try:

@@ -55,8 +55,6 @@ logger:
     custom_components.lifx_lan: debug
 """
 INTEGRATION_ENV = "LIFX_E2E_INTEGRATION"
-# Integrations set up later through the UI, whose requirements must be installed beforehand
-LATER_DOMAINS = ("group",)
 
 
 class HassError(AssertionError):

@@ -8,7 +8,8 @@ then reports one of the driver's steps. Screenshots go to artifacts/e2e/ (or
 $LIFX_E2E_ARTIFACTS).
 
 Home Assistant installs integration requirements on first start; with no network it could
-not, so devtools/ha_requirements.py installs them beforehand, outside the namespace.
+not, so scripts/setup installs them beforehand (devtools/ha_requirements.py), and the
+development configuration of scripts/develop is started here without a network too.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pytest
 
 from devtools.emulator.process import EmulatorUnavailable, emulator_python
 from tests.e2e.driver import STEP_NAMES
-from tests.e2e.hass import LATER_DOMAINS, REPO_ROOT, write_config
+from tests.e2e.hass import REPO_ROOT, write_config
 
 UNSHARE = ["unshare", "--net", "--pid", "--mount-proc", "--fork", "--kill-child"]
 # The driver's own steps are bounded; this only catches a driver that hangs outright
@@ -59,23 +60,27 @@ def e2e(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     config = work / "config"
     write_config(config)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COV_CORE")}
-    # Outside the namespace, where PyPI is reachable: what HA would install on first start
+    # What Home Assistant would install on its first start: scripts/setup installed it, so
+    # that it starts in a namespace without a network (and so does scripts/develop offline).
     prepared = subprocess.run(
         [
             sys.executable,
-            str(REPO_ROOT / "devtools" / "ha_requirements.py"),
+            "-m",
+            "devtools.ha_requirements",
             "--config",
             str(config),
-            *(arg for domain in LATER_DOMAINS for arg in ("--domain", domain)),
+            "--check",
         ],
         capture_output=True,
         text=True,
         check=False,
         env=env,
+        cwd=REPO_ROOT,
         timeout=600,
     )
     assert prepared.returncode == 0, (
-        f"installing Home Assistant's requirements failed:\n{prepared.stdout}{prepared.stderr}"
+        "Home Assistant's requirements are missing (scripts/setup installs them):\n"
+        f"{prepared.stdout}{prepared.stderr}"
     )
     artifacts = _artifacts()
     shutil.rmtree(artifacts, ignore_errors=True)
@@ -129,3 +134,60 @@ def test_step(e2e: dict[str, Any], step: str) -> None:
     if outcome["status"] == "skipped":
         pytest.skip(outcome["detail"])
     assert outcome["status"] == "passed", f"{step}: {outcome['detail']}"
+
+
+OFFLINE_START = """
+import subprocess, sys, time, urllib.request
+hass = subprocess.Popen([sys.executable, "-m", "homeassistant", "-c", sys.argv[1]],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+deadline = time.monotonic() + 240
+try:
+    while time.monotonic() < deadline:
+        if hass.poll() is not None:
+            sys.exit(f"Home Assistant exited with {hass.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[2]}/manifest.json", timeout=5):
+                print("answered")
+                break
+        except OSError:
+            time.sleep(1)
+    else:
+        sys.exit("Home Assistant did not answer within 240 s")
+finally:
+    hass.terminate()
+    hass.wait(60)
+"""
+
+
+def test_develop_home_assistant_starts_without_a_network(tmp_path: Path) -> None:
+    """scripts/develop's Home Assistant, in a namespace with only loopback, installs nothing."""
+    if reason := _namespaces_unavailable():
+        pytest.skip(f"needs network namespaces: {reason}")
+    config = tmp_path / "config"
+    port = "18123"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_CORE")}
+    subprocess.run(
+        [sys.executable, "-m", "devtools.ha_config", "--config", str(config), "--port", port],
+        cwd=REPO_ROOT,
+        check=True,
+        env=env,
+        timeout=120,
+    )
+    run = subprocess.run(
+        [*UNSHARE, "sh", "-c", 'ip link set lo up && exec "$0" -c "$1" "$2" "$3"',
+         sys.executable, OFFLINE_START, str(config), port],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=300,
+    )  # fmt: skip
+    log = (
+        (config / "home-assistant.log").read_text()
+        if (config / "home-assistant.log").exists()
+        else ""
+    )
+    assert run.returncode == 0, f"{run.stdout}{run.stderr}\n{log[-3000:]}"
+    assert "Unable to install package" not in log
+    assert "failed to initialize" not in log
