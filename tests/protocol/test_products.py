@@ -194,3 +194,69 @@ def test_older_products_keep_the_friendlier_names_we_ship(product_id: int, name:
     # Upstream renamed these (to "LIFX Original", "LIFX DL", "LIFX Mini DD", "LIFX Candle C"
     # and "LIFX Ceiling 13x26"); people know them by the names we already show.
     assert lookup(product_id).name == name
+
+
+@pytest.mark.parametrize(
+    ("product_id", "size", "uplight"),
+    [
+        (176, (8, 8), 63),
+        (177, (8, 8), 63),
+        (265, (8, 8), 63),
+        (266, (8, 8), 63),
+        (201, (16, 8), 127),
+        (202, (16, 8), 127),
+    ],
+)
+def test_ceilings_know_the_zone_of_their_uplight(
+    product_id: int, size: tuple[int, int], uplight: int
+) -> None:
+    product = lookup(product_id, (4, 10))
+    assert product.matrix_size == size
+    assert product.uplight_zone == uplight
+    width, height = size
+    # The uplight is the last cell, (width - 1, height - 1), where light.py has assumed it.
+    assert uplight == width * height - 1
+
+
+def test_ceiling_corners_are_dark_but_not_the_uplight() -> None:
+    assert lookup(265).dark_zones == {0, 1, 6, 7, 56, 57, 62}
+    assert lookup(176).dark_zones == lookup(265).dark_zones
+    assert lookup(201).dark_zones == {0, 1, 14, 15, 112, 113, 126}
+    for product_id in (176, 201, 265):
+        assert lookup(product_id).uplight_zone not in lookup(product_id).dark_zones
+
+
+def test_candle_tip_and_luna_corners_are_dark() -> None:
+    candle = lookup(57, (3, 70))
+    assert candle.matrix_size == (5, 6)
+    assert candle.dark_zones == {2, 3, 4}
+    assert candle.uplight_zone is None
+    assert lookup(215).dark_zones == {2, 3, 4}
+    luna = lookup(219)
+    assert luna.matrix_size == (7, 5)
+    assert luna.dark_zones == {0, 6, 28, 34}
+    assert luna.uplight_zone is None
+
+
+def test_products_without_a_known_layout_have_no_dark_zones_or_uplight() -> None:
+    for product_id in (27, 55, 117, 267, 226, 99999):
+        product = lookup(product_id)
+        assert product.dark_zones == frozenset()
+        assert product.uplight_zone is None
+        assert product.matrix_size is None
+    # A white Candle of the same family has no matrix, so no zones to be dark.
+    assert lookup(67).dark_zones == frozenset()
+    assert lookup(81).matrix_size is None
+
+
+def test_layout_tables_agree_with_each_other_and_fit_their_rectangles() -> None:
+    tables = json.loads((PROTOCOL / "products_layout.json").read_text())
+    families = tables["matrix_cells_without_led"]
+    for family in families:
+        cells = family["width"] * family["height"]
+        assert all(0 <= cell < cells for cell in family["cells_without_led"])
+    for pid, (x, y) in tables["uplight_cell_xy"].items():
+        (family,) = [f for f in families if int(pid) in f["pids"]]
+        assert 0 <= x < family["width"]
+        assert 0 <= y < family["height"]
+        assert family["uplight_zone"] == y * family["width"] + x == lookup(int(pid)).uplight_zone
