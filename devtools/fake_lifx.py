@@ -210,9 +210,10 @@ class FakeDevice:
             case m.TileSetEffect(settings=settings) if p.tiles:
                 self.tile_effect = settings
                 return [m.TileStateEffect(settings=settings)]
-            case m.RelayGetPower(relay_index=index) if p.relays:
+            # A relay the switch does not have is refused: that is how its relays are counted.
+            case m.RelayGetPower(relay_index=index) if index < p.relays:
                 return [m.RelayStatePower(relay_index=index, level=self.relays[index])]
-            case m.RelaySetPower(relay_index=index, level=level) if p.relays:
+            case m.RelaySetPower(relay_index=index, level=level) if index < p.relays:
                 self.relays[index] = level
                 return [m.RelayStatePower(relay_index=index, level=level)]
         return [m.DeviceStateUnhandled(unhandled_type=packet.pkt_type)]
