@@ -46,6 +46,20 @@ PROFILES: dict[str, Profile] = {
     "switch": Profile(product_id=70, firmware=(3, 90), relays=4),
     "hev": Profile(product_id=90, firmware=(3, 70), hev=True),
     "infrared": Profile(product_id=29, firmware=(2, 80), infrared=True),
+    # A Ceiling 13": the 8x8 shape of the first Ceiling, under an id light.py does not list.
+    "ceiling_13": Profile(product_id=265, firmware=(4, 10), tiles=((8, 8),)),
+    # A Mirror: one matrix tile 4 zones wide and 13 high (52 zones, read in one Get64), as
+    # lifx-emulator-core 3.15 models it; the registry gives no size. At 4.200 both the US
+    # and the international Mirror have had their upgrade to 1000-10000 K.
+    "mirror": Profile(product_id=267, firmware=(4, 200), tiles=((4, 13),)),
+    # A Dimmer Switch: relays and buttons, no light, like the Switch. Its relay count is not
+    # in the registry; lifx-emulator-core 3.15's product specs say 2 (fewer than the Switch's
+    # 4 here), and the integration counts them by asking each relay in turn.
+    "dimmer_switch": Profile(product_id=226, firmware=(4, 100), relays=2),
+    # An Everyday Lightstrip: multizone without extended multizone in the registry, on 4.x
+    # firmware. Its zone count is not published; 16 (a 2 m strip at the LIFX Z's 8 zones a
+    # metre) is lifx-emulator-core 3.15's default, and needs two legacy StateMultiZone replies.
+    "everyday_strip": Profile(product_id=207, firmware=(4, 10), zones=16),
 }
 
 
@@ -210,9 +224,10 @@ class FakeDevice:
             case m.TileSetEffect(settings=settings) if p.tiles:
                 self.tile_effect = settings
                 return [m.TileStateEffect(settings=settings)]
-            case m.RelayGetPower(relay_index=index) if p.relays:
+            # A relay the switch does not have is refused: that is how its relays are counted.
+            case m.RelayGetPower(relay_index=index) if index < p.relays:
                 return [m.RelayStatePower(relay_index=index, level=self.relays[index])]
-            case m.RelaySetPower(relay_index=index, level=level) if p.relays:
+            case m.RelaySetPower(relay_index=index, level=level) if index < p.relays:
                 self.relays[index] = level
                 return [m.RelayStatePower(relay_index=index, level=level)]
         return [m.DeviceStateUnhandled(unhandled_type=packet.pkt_type)]

@@ -29,6 +29,10 @@ SERIALS = {
     "switch": "d073d5000007",
     "hev": "d073d5000008",
     "infrared": "d073d5000009",
+    "ceiling_13": "d073d500000a",
+    "mirror": "d073d500000b",
+    "dimmer_switch": "d073d500000c",
+    "everyday_strip": "d073d500000d",
 }
 
 

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
-from homeassistant.const import Platform
+from homeassistant.components.light import DOMAIN as LIGHT_DOMAIN, SERVICE_TURN_OFF
+from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar, device_registry as dr, entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.lifx_lan.protocol import lookup
 from tests.integration.conftest import SERIALS, AddDevice
 
 KINDS = list(SERIALS)
 
 # Which product kinds have entities on which platform.
 EXPECTED: dict[Platform, set[str]] = {
-    Platform.LIGHT: set(KINDS) - {"switch"},
-    Platform.SWITCH: {"switch", "hev"},
+    Platform.LIGHT: set(KINDS) - {"switch", "dimmer_switch"},
+    Platform.SWITCH: {"switch", "dimmer_switch", "hev"},
     Platform.SENSOR: set(KINDS),
-    Platform.SELECT: set(KINDS) - {"switch", "white_bulb"},
+    Platform.SELECT: set(KINDS) - {"switch", "dimmer_switch", "white_bulb"},
     Platform.BUTTON: set(KINDS),
     Platform.BINARY_SENSOR: {"hev"},
 }
@@ -97,3 +99,40 @@ async def test_device_info(
     area = area_registry.async_get_area(device.area_id)
     assert area is not None
     assert area.name == fake.group[1]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "ceiling",
+        pytest.param(
+            "ceiling_13",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="light.py finds Ceilings by a list of ids (CEILING_PRODUCTS) without 265",
+            ),
+        ),
+    ],
+)
+async def test_every_ceiling_gets_an_uplight_and_a_downlight_on_its_uplight_zone(
+    hass: HomeAssistant, add_device: AddDevice, entity_registry: er.EntityRegistry, kind: str
+) -> None:
+    with patch("custom_components.lifx_lan.PLATFORMS", [Platform.LIGHT]):
+        entry, fake = await add_device(kind, power=65535)
+    uplight = lookup(fake.profile.product_id, fake.profile.firmware).uplight_zone
+    assert uplight is not None
+    parts = {
+        entity.unique_id.removeprefix(f"{SERIALS[kind]}_"): entity.entity_id
+        for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    }
+    assert {"uplight", "downlight"} <= set(parts)
+    before = list(fake.tile_colors[0])
+    await hass.services.async_call(
+        LIGHT_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: parts["uplight"]}, blocking=True
+    )
+    after = fake.tile_colors[0]
+    assert after[uplight].brightness == 0
+    assert [c for i, c in enumerate(after) if i != uplight] == [
+        c for i, c in enumerate(before) if i != uplight
+    ]

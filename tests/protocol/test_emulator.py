@@ -36,6 +36,7 @@ FLEET = [
     {"serial": "d073d5000008", "product_id": 29, "label": "Night"},
     {"serial": "d073d5000009", "product_id": 32, "label": "Old strip", "zones": 16,
      "firmware": [2, 60]},
+    {"serial": "d073d500000a", "product_id": 265, "label": "Ceiling 13"},
 ]  # fmt: skip
 
 
@@ -86,6 +87,20 @@ async def test_identity_matches_the_emulated_products(
     assert strip.capabilities.extended_multizone
     old = await device(lifx, emulator, "d073d5000009")
     assert not old.capabilities.extended_multizone
+
+
+async def test_a_ceiling_13_is_known_and_its_tile_is_the_size_of_its_layout(
+    lifx: LifxClient, emulator: EmulatorFleet
+) -> None:
+    # A product from the registry's 2026 additions, as an independent implementation has it.
+    ceiling = await device(lifx, emulator, "d073d500000a")
+    assert ceiling.identity is not None
+    product = ceiling.identity.product
+    assert product.name == 'LIFX Ceiling 13"'
+    assert ceiling.capabilities.matrix
+    (tile,) = await ceiling.get_device_chain()
+    assert (tile.width, tile.height) == product.matrix_size == (8, 8)
+    assert product.uplight_zone == 63
 
 
 async def test_power_and_colour_reach_the_emulator(

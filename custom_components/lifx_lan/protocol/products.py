@@ -1,4 +1,4 @@
-"""Capabilities of LIFX products, from LIFX's own registry (products.json)."""
+"""Capabilities and matrix layouts of LIFX products, from shipped data (see SOURCE.md)."""
 
 from __future__ import annotations
 
@@ -35,13 +35,35 @@ class Capabilities:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Product:
-    """One LIFX product: its id, name and capabilities at a firmware version."""
+    """One LIFX product: its id, name and capabilities at a firmware version.
+
+    A matrix product may also carry facts about its tile that products.json lacks
+    (products_layout.json). Zone indices count row by row on the product's single tile,
+    y * width + x, in the `matrix_size` rectangle the firmware reports; they say nothing
+    about a device whose tile has another size.
+    """
 
     vendor: int
     product_id: int
     name: str
     capabilities: Capabilities
     known: bool = True
+    matrix_size: tuple[int, int] | None = None
+    """(width, height) of the tile that `uplight_zone` and `dark_zones` describe."""
+    uplight_zone: int | None = None
+    """The zone that drives a Ceiling's uplight ring; None for everything else."""
+    dark_zones: frozenset[int] = frozenset()
+    """Zones with no LED behind them: they read and write, but painting them shows nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What products_layout.json says about the tile of one product."""
+
+    width: int
+    height: int
+    uplight_zone: int | None
+    dark_zones: frozenset[int]
 
 
 def _apply(capabilities: Capabilities, features: dict[str, Any]) -> Capabilities:
@@ -64,8 +86,25 @@ def _load() -> tuple[Capabilities, dict[int, dict[str, Any]]]:
     return defaults, {product["pid"]: product for product in lifx["products"]}
 
 
+def _load_layouts() -> dict[int, _Layout]:
+    tables = json.loads((Path(__file__).parent / "products_layout.json").read_text())
+    uplight_cells = {int(pid): (x, y) for pid, (x, y) in tables["uplight_cell_xy"].items()}
+    layouts: dict[int, _Layout] = {}
+    for family in tables["matrix_cells_without_led"]:
+        width, height = family["width"], family["height"]
+        for pid in family["pids"]:
+            cell = uplight_cells.get(pid)
+            uplight = None if cell is None else cell[1] * width + cell[0]
+            # The table counts a Ceiling's uplight cell among the cells with no downlight
+            # LED behind them, but the uplight ring is lit by that cell: it is not dark.
+            dark = frozenset(family["cells_without_led"]) - {uplight}
+            layouts[pid] = _Layout(width, height, uplight, dark)
+    return layouts
+
+
 # Read once at import; integrations are imported outside the event loop.
 _DEFAULTS, _PRODUCTS = _load()
+_LAYOUTS = _load_layouts()
 
 
 def product_ids() -> list[int]:
@@ -99,6 +138,16 @@ def lookup(
         for upgrade in entry.get("upgrades", []):
             if (upgrade["major"], upgrade["minor"]) <= firmware:
                 capabilities = _apply(capabilities, upgrade["features"])
-    return Product(
+    product = Product(
         vendor=vendor, product_id=product_id, name=entry["name"], capabilities=capabilities
+    )
+    layout = _LAYOUTS.get(product_id)
+    # Zones belong to a matrix: a white-only Candle of the same family has none.
+    if layout is None or not capabilities.matrix:
+        return product
+    return replace(
+        product,
+        matrix_size=(layout.width, layout.height),
+        uplight_zone=layout.uplight_zone,
+        dark_zones=layout.dark_zones,
     )
