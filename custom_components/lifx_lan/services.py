@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from homeassistant.components.light import EFFECT_OFF
 from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
@@ -21,15 +19,15 @@ import voluptuous as vol
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
 from .effects import EffectOptions, async_start_effect
+from .helpers import async_run_all
 from .protocol import (
     LifxDevice,
-    LifxError,
     LightHsbk,
     degrees_to_hue,
     fraction_to_level,
 )
 from .protocol.messages import LightWaveform
-from .themes import THEMES, for_bulbs, for_tile, gradient, palette
+from .themes import THEMES, async_paint_theme
 
 SERVICE_SET_STATE = "set_state"
 SERVICE_SET_ZONES = "set_zones"
@@ -53,14 +51,6 @@ COLOR_FIELDS: dict[vol.Marker, Any] = {
 DIRECTIONS = ["left", "right"]
 SKY_TYPES = ["sunrise", "sunset", "clouds"]
 TRANSITION: dict[vol.Marker, Any] = {vol.Optional("transition", default=0): vol.Coerce(float)}
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One LIFX device an action reaches, and which part of it (a Ceiling's up/downlight)."""
-
-    coordinator: LifxCoordinator
-    part: str
 
 
 def _range(field: str, value: float | None, low: float, high: float) -> None:
@@ -108,12 +98,12 @@ def _referenced_entities(hass: HomeAssistant, data: dict[str, Any]) -> set[str]:
     return found
 
 
-def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
+def _targets(hass: HomeAssistant, call: ServiceCall) -> list[LifxCoordinator]:
     """Every LIFX light the call names: directly, through areas and devices, or in groups."""
     pending = list(_referenced_entities(hass, dict(call.data)))
     registry = er.async_get(hass)
     seen: set[str] = set()
-    found: dict[str, Target] = {}
+    found: dict[str, LifxCoordinator] = {}
     while pending:
         entity_id = pending.pop()
         if entity_id in seen:
@@ -126,7 +116,7 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
                 continue
             # Actions work on whole devices: a Ceiling's uplight names its Ceiling.
             coordinator: LifxCoordinator = config_entry.runtime_data
-            found[coordinator.serial] = Target(coordinator, "light")
+            found[coordinator.serial] = coordinator
             continue
         state = hass.states.get(entity_id)
         if state is not None and isinstance(
@@ -154,25 +144,6 @@ def _color_from(data: dict[str, Any], base: LightHsbk, kelvin_range: tuple[int, 
         if data.get("hs_color") is None:
             saturation = 0
     return LightHsbk(hue, saturation, brightness, kelvin)
-
-
-async def _run_all(targets: Sequence[Target], action: Callable[[Target], Awaitable[None]]) -> None:
-    """Run on every device at once (their packets leave together); report every failure."""
-    results = await asyncio.gather(*(action(t) for t in targets), return_exceptions=True)
-    failed = [(t, r) for t, r in zip(targets, results, strict=True) if isinstance(r, BaseException)]
-    for _, error in failed:
-        if isinstance(error, ServiceValidationError):
-            raise error
-    if failed:
-        names = ", ".join(t.coordinator.title for t, _ in failed)
-        first = failed[0][1]
-        if not isinstance(first, LifxError | HomeAssistantError):
-            raise first
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="action_failed",
-            translation_placeholders={"devices": names, "error": str(first)},
-        ) from first
 
 
 async def _send_nothing(device: LifxDevice) -> None:
@@ -208,12 +179,11 @@ async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
 
         return Command(send, update)
 
-    async def action(target: Target) -> None:
-        coordinator = target.coordinator
+    async def action(coordinator: LifxCoordinator) -> None:
         await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
     _validate_colors(data)
-    await _run_all(targets, action)
+    await async_run_all(targets, action)
 
 
 def _validate_colors(data: dict[str, Any]) -> None:
@@ -232,8 +202,7 @@ async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
     for colors in data.get("colors") or ():
         _validate_colors(colors)
     # Every target is checked before any is sent anything: a call that fails changes nothing.
-    for target in targets:
-        coordinator = target.coordinator
+    for coordinator in targets:
         if not coordinator.capabilities.multizone:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -270,11 +239,10 @@ async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
 
         return Command(send, lambda current: current.with_zones(painted, start))
 
-    async def action(target: Target) -> None:
-        coordinator = target.coordinator
+    async def action(coordinator: LifxCoordinator) -> None:
         await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
-    await _run_all(targets, action)
+    await async_run_all(targets, action)
 
 
 def _waveform_handler(
@@ -312,57 +280,12 @@ def _waveform_handler(
 
             return Command(send, (lambda current: current.with_power(True)) if switch_on else None)
 
-        async def action(target: Target) -> None:
-            coordinator = target.coordinator
+        async def action(coordinator: LifxCoordinator) -> None:
             await coordinator.async_plan(lambda state: plan(coordinator, state))
 
-        await _run_all(targets, action)
+        await async_run_all(targets, action)
 
     return handler
-
-
-async def async_paint_theme(targets: Sequence[Target], theme: str, duration: float) -> None:
-    """Spread a palette: one swatch per bulb, a gradient over zones, a diagonal on tiles."""
-    colors = palette(theme)
-    bulbs = for_bulbs(colors, len(targets))
-
-    def plan(coordinator: LifxCoordinator, state: LifxData, bulb_color: LightHsbk) -> Command:
-        caps = coordinator.capabilities
-        chain = coordinator.chain
-        zones = gradient(colors, len(state.zones)) if caps.multizone and state.zones else []
-        tiles = [for_tile(colors, t.width, t.height) for t in chain] if caps.matrix else []
-        was_on = state.power
-
-        async def send(device: LifxDevice) -> None:
-            if zones:
-                await device.set_zones(zones, duration=duration)
-            elif tiles:
-                for tile, frame in zip(chain, tiles, strict=True):
-                    await device.set_tile_colors(tile, frame, duration=duration)
-            else:
-                await device.set_color(bulb_color, duration)
-            if not was_on:
-                await device.set_power(True, duration)
-
-        def update(current: LifxData) -> LifxData:
-            if zones:
-                current = current.with_zones(zones)
-            elif tiles:
-                current = current.with_tiles(tiles)
-            else:
-                current = current.with_color(bulb_color)
-            return current.with_power(True)
-
-        return Command(send, update)
-
-    async def action(target: Target, bulb_color: LightHsbk) -> None:
-        coordinator = target.coordinator
-        coordinator.theme = theme
-        await coordinator.async_plan(
-            lambda state: plan(coordinator, state, bulb_color), transition=duration
-        )
-
-    await _run_all(targets, lambda t: action(t, bulbs[targets.index(t)]))
 
 
 async def _paint_theme(hass: HomeAssistant, call: ServiceCall) -> None:
@@ -398,12 +321,12 @@ def _effect_handler(name: str | None) -> Callable[[HomeAssistant, ServiceCall], 
 
             return Command(send, lambda current: current.with_power(True))
 
-        async def action(target: Target) -> None:
-            await async_start_effect(target.coordinator, effect, options)
+        async def action(coordinator: LifxCoordinator) -> None:
+            await async_start_effect(coordinator, effect, options)
             if data.get("power_on", True) and effect != EFFECT_OFF:
-                await target.coordinator.async_plan(switch_on)
+                await coordinator.async_plan(switch_on)
 
-        await _run_all(targets, action)
+        await async_run_all(targets, action)
 
     return handler
 

@@ -1,0 +1,85 @@
+"""LIFX actions: failures named in the entities' words; services.yaml agrees with the code."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+import pytest
+
+from custom_components.lifx_lan.const import DOMAIN
+from custom_components.lifx_lan.helpers import async_run_all
+from custom_components.lifx_lan.protocol import (
+    LifxConnectionError,
+    LifxError,
+    LifxTimeoutError,
+    LifxUnsupportedError,
+)
+from tests.integration.conftest import AddDevice, advance
+
+
+async def test_an_action_that_times_out_names_every_silent_device(
+    hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory
+) -> None:
+    _, kitchen = await add_device("color_bulb", serial="d073d5000101", label="Kitchen")
+    _, hallway = await add_device("color_bulb", serial="d073d5000102", label="Hallway")
+    _, bedroom = await add_device("white_bulb", label="Bedroom")
+    kitchen.online = hallway.online = False
+    call = hass.async_create_task(
+        hass.services.async_call(
+            DOMAIN,
+            "set_state",
+            {ATTR_ENTITY_ID: ["light.kitchen", "light.hallway", "light.bedroom"], "power": True},
+            blocking=True,
+        )
+    )
+    await advance(hass, freezer, 6)
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await call
+
+    # The same key and words as a light that did not answer, naming both devices.
+    assert caught.value.translation_key == "command_timeout"
+    assert caught.value.translation_placeholders["devices"] == (
+        "Hallway (d073d5000102), Kitchen (d073d5000101)"
+    )
+    assert str(caught.value).startswith(
+        "Hallway (d073d5000102), Kitchen (d073d5000101) did not answer"
+    )
+    assert bedroom.power == 65535
+
+
+def _device(title: str) -> SimpleNamespace:
+    return SimpleNamespace(title=title, serial=f"d073d5{title[-1] * 6}")
+
+
+@pytest.mark.parametrize(
+    ("errors", "key"),
+    [
+        ((LifxUnsupportedError("no"), LifxUnsupportedError("no")), "command_unsupported"),
+        ((LifxConnectionError("down"), LifxError("odd")), "command_failed"),
+        # Failed in different ways: a failure, with the first reason.
+        ((LifxTimeoutError("late"), LifxUnsupportedError("no")), "command_failed"),
+    ],
+)
+async def test_devices_that_failed_alike_are_reported_under_their_failure(
+    errors: tuple[LifxError, LifxError], key: str
+) -> None:
+    devices = [_device("Bulb 1"), _device("Bulb 2"), _device("Bulb 3")]
+    outcomes = dict(zip(("Bulb 1", "Bulb 2"), errors, strict=True))
+
+    async def action(device: SimpleNamespace) -> None:
+        if (error := outcomes.get(device.title)) is not None:
+            raise error
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await async_run_all(devices, action)  # type: ignore[arg-type]
+
+    assert caught.value.translation_key == key
+    assert caught.value.translation_placeholders == {
+        "devices": "Bulb 1 (d073d5111111), Bulb 2 (d073d5222222)",
+        "error": str(errors[0]),
+    }
