@@ -9,7 +9,7 @@ from homeassistant.components.light import EFFECT_OFF
 from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
-from .coordinator import LifxCoordinator
+from .coordinator import Command, LifxCoordinator, LifxData
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import MultiZoneEffectType, TileEffectSkyType, TileEffectType
 from .themes import palette
@@ -49,9 +49,14 @@ def effect_supported(coordinator: LifxCoordinator, name: str) -> bool:
 
 
 async def async_start_effect(
-    coordinator: LifxCoordinator, name: str, options: EffectOptions | None = None
+    coordinator: LifxCoordinator,
+    name: str,
+    options: EffectOptions | None = None,
+    *,
+    power_on: bool = False,
+    transition: float = 0.0,
 ) -> None:
-    """Start (or, with EFFECT_OFF, stop) a firmware effect on the device."""
+    """Start (or, with EFFECT_OFF, stop) a firmware effect; then switch the light on if asked."""
     if not effect_supported(coordinator, name):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -94,3 +99,20 @@ async def async_start_effect(
 
     running = None if name == EFFECT_OFF else name
     await coordinator.async_command(command, update=lambda data: replace(data, effect=running))
+    if power_on:
+        await coordinator.async_plan(lambda data: _switch_on(data, transition))
+
+
+def _switch_on(data: LifxData, transition: float) -> Command:
+    """Switch the light on, fading in, unless it is on already."""
+    if data.power:
+        return Command(_send_nothing)
+
+    async def send(device: LifxDevice) -> None:
+        await device.set_power(True, transition)
+
+    return Command(send, lambda state: state.with_power(True))
+
+
+async def _send_nothing(device: LifxDevice) -> None:
+    """Send nothing: the light is on already."""

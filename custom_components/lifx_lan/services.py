@@ -16,6 +16,7 @@ from homeassistant.helpers import (
 )
 import voluptuous as vol
 
+from .colors import ColorRequest, kelvin_range
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
 from .effects import EffectOptions, async_start_effect
@@ -23,8 +24,6 @@ from .helpers import async_run_all
 from .protocol import (
     LifxDevice,
     LightHsbk,
-    degrees_to_hue,
-    fraction_to_level,
 )
 from .protocol.messages import LightWaveform
 from .themes import THEMES, async_paint_theme
@@ -130,28 +129,18 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[LifxCoordinator]:
 
 
 def _color_from(data: dict[str, Any], base: LightHsbk, kelvin_range: tuple[int, int]) -> LightHsbk:
-    hue, saturation, brightness, kelvin = base
     if (hs := data.get("hs_color")) is not None:
         _range("hs_color hue", hs[0], 0, 360)
         _range("hs_color saturation", hs[1], 0, 100)
-        hue, saturation = degrees_to_hue(hs[0]), fraction_to_level(hs[1] / 100)
     if (pct := data.get("brightness_pct")) is not None:
         _range("brightness_pct", pct, 0, 100)
-        brightness = fraction_to_level(pct / 100)
     if (value := data.get("kelvin")) is not None:
         _range("kelvin", value, 1500, 9000)
-        kelvin = max(kelvin_range[0], min(kelvin_range[1], value))
-        if data.get("hs_color") is None:
-            saturation = 0
-    return LightHsbk(hue, saturation, brightness, kelvin)
-
-
-async def _send_nothing(device: LifxDevice) -> None:
-    """Send nothing: the device is already as asked."""
+    return ColorRequest.from_action(data).apply(base, kelvin_range)
 
 
 def _kelvin_range(coordinator: LifxCoordinator) -> tuple[int, int]:
-    return coordinator.capabilities.temperature_range or (1500, 9000)
+    return kelvin_range(coordinator.capabilities)
 
 
 async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
@@ -312,19 +301,10 @@ def _effect_handler(name: str | None) -> Callable[[HomeAssistant, ServiceCall], 
         )
         targets = _targets(hass, call)
 
-        def switch_on(state: LifxData) -> Command:
-            if state.power:
-                return Command(_send_nothing)
-
-            async def send(device: LifxDevice) -> None:
-                await device.set_power(True)
-
-            return Command(send, lambda current: current.with_power(True))
-
         async def action(coordinator: LifxCoordinator) -> None:
-            await async_start_effect(coordinator, effect, options)
-            if data.get("power_on", True) and effect != EFFECT_OFF:
-                await coordinator.async_plan(switch_on)
+            await async_start_effect(
+                coordinator, effect, options, power_on=data.get("power_on", False)
+            )
 
         await async_run_all(targets, action)
 

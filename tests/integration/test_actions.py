@@ -18,6 +18,7 @@ from custom_components.lifx_lan.protocol import (
     LifxTimeoutError,
     LifxUnsupportedError,
 )
+from tests.fake_lifx import PROFILES, with_profile
 from tests.integration.conftest import AddDevice, advance
 
 
@@ -83,3 +84,36 @@ async def test_devices_that_failed_alike_are_reported_under_their_failure(
         "devices": "Bulb 1 (d073d5111111), Bulb 2 (d073d5222222)",
         "error": str(errors[0]),
     }
+
+
+@pytest.mark.parametrize(
+    ("turn_on", "set_state"),
+    [
+        ({"hs_color": (120, 50), "brightness": 102}, {"hs_color": [120, 50], "brightness_pct": 40}),
+        ({"color_temp_kelvin": 2700}, {"kelvin": 2700}),
+        ({"color_temp_kelvin": 1500}, {"kelvin": 1500}),  # below the bulb's 2500 K: clamped
+        ({"brightness": 255}, {"brightness_pct": 100}),
+    ],
+)
+async def test_a_light_and_set_state_make_the_same_colour_of_the_same_request(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    turn_on: dict[str, object],
+    set_state: dict[str, object],
+) -> None:
+    # An A19 before firmware 2.80: white from 2500 K only.
+    profile = with_profile(PROFILES["color_bulb"], firmware=(2, 1))
+    _, by_light = await add_device("color_bulb", profile=profile, power=65535, label="By Light")
+    _, by_action = await add_device(
+        "color_bulb", serial="d073d5000102", profile=profile, power=65535, label="By Action"
+    )
+
+    await hass.services.async_call(
+        "light", "turn_on", {ATTR_ENTITY_ID: "light.by_light", **turn_on}, blocking=True
+    )
+    await hass.services.async_call(
+        DOMAIN, "set_state", {ATTR_ENTITY_ID: "light.by_action", **set_state}, blocking=True
+    )
+
+    assert by_light.color == by_action.color
+    assert by_light.color.kelvin >= 2500
