@@ -22,6 +22,11 @@ SKY_TYPES = {
     "sky_clouds": TileEffectSkyType.CLOUDS,
 }
 
+# How saturated the sky effect's clouds are, 0..255: LIFX's own defaults, stated here once
+# for the effect_sky action's fields and the light's sky effects.
+CLOUD_SATURATION_MIN = 50
+CLOUD_SATURATION_MAX = 180
+
 
 @dataclass(frozen=True, kw_only=True)
 class EffectOptions:
@@ -31,8 +36,8 @@ class EffectOptions:
     duration: float = 0.0
     reverse: bool = False
     theme: str | None = None
-    cloud_saturation_min: int = 50
-    cloud_saturation_max: int = 180
+    cloud_saturation_min: int = CLOUD_SATURATION_MIN
+    cloud_saturation_max: int = CLOUD_SATURATION_MAX
 
 
 DEFAULT_SPEEDS = {"move": 3.0, "morph": 3.0, "flame": 4.0, "sky": 50.0}

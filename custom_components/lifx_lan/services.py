@@ -1,8 +1,13 @@
-"""LIFX actions: set_state for lights, groups and areas; zones; waveforms; themes; effects."""
+"""LIFX actions: set_state for lights, groups and areas; zones; waveforms; themes; effects.
+
+Every action is one row of ACTIONS: its handler and its fields (fields.py), from which
+both its schema and the range checks run before it are made.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.light import EFFECT_OFF
@@ -14,57 +19,21 @@ from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
 )
-import voluptuous as vol
 
+from . import fields as f
 from .colors import ColorRequest, kelvin_range
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
 from .effects import EffectOptions, async_start_effect
 from .helpers import async_run_all
-from .protocol import (
-    LifxDevice,
-    LightHsbk,
-)
+from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
-from .themes import THEMES, async_paint_theme
+from .themes import async_paint_theme
 
-SERVICE_SET_STATE = "set_state"
-SERVICE_SET_ZONES = "set_zones"
-SERVICE_PULSE = "pulse"
-SERVICE_BREATHE = "breathe"
-SERVICE_PAINT_THEME = "paint_theme"
-SERVICE_EFFECT_MOVE = "effect_move"
-SERVICE_EFFECT_MORPH = "effect_morph"
-SERVICE_EFFECT_FLAME = "effect_flame"
-SERVICE_EFFECT_SKY = "effect_sky"
-SERVICE_EFFECT_STOP = "effect_stop"
+type Handler = Callable[[HomeAssistant, ServiceCall], Awaitable[None]]
 
-TARGET = cv.make_entity_service_schema
-COLOR_FIELDS: dict[vol.Marker, Any] = {
-    vol.Optional("hs_color"): vol.All(
-        vol.Coerce(tuple), vol.ExactSequence((vol.Coerce(float),) * 2)
-    ),
-    vol.Optional("brightness_pct"): vol.Coerce(float),
-    vol.Optional("kelvin"): vol.Coerce(int),
-}
-DIRECTIONS = ["left", "right"]
-SKY_TYPES = ["sunrise", "sunset", "clouds"]
-TRANSITION: dict[vol.Marker, Any] = {vol.Optional("transition", default=0): vol.Coerce(float)}
-
-
-def _range(field: str, value: float | None, low: float, high: float) -> None:
-    """Out-of-range fields are the caller's mistake: say which and what is allowed."""
-    if value is not None and not low <= value <= high:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="out_of_range",
-            translation_placeholders={
-                "field": field,
-                "value": f"{value:g}",
-                "min": f"{low:g}",
-                "max": f"{high:g}",
-            },
-        )
+# What a light with no colour yet is painted from: white, full brightness.
+DEFAULT_BASE = LightHsbk(0, 0, 65535, 3500)
 
 
 def _referenced_entities(hass: HomeAssistant, data: dict[str, Any]) -> set[str]:
@@ -128,32 +97,19 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[LifxCoordinator]:
     return list(found.values())
 
 
-def _color_from(data: dict[str, Any], base: LightHsbk, kelvin_range: tuple[int, int]) -> LightHsbk:
-    if (hs := data.get("hs_color")) is not None:
-        _range("hs_color hue", hs[0], 0, 360)
-        _range("hs_color saturation", hs[1], 0, 100)
-    if (pct := data.get("brightness_pct")) is not None:
-        _range("brightness_pct", pct, 0, 100)
-    if (value := data.get("kelvin")) is not None:
-        _range("kelvin", value, 1500, 9000)
-    return ColorRequest.from_action(data).apply(base, kelvin_range)
-
-
-def _kelvin_range(coordinator: LifxCoordinator) -> tuple[int, int]:
-    return kelvin_range(coordinator.capabilities)
+def _color(data: Mapping[str, Any], base: LightHsbk, coordinator: LifxCoordinator) -> LightHsbk:
+    """The colour an action's colour fields ask of this device, from `base`."""
+    return ColorRequest.from_action(data).apply(base, kelvin_range(coordinator.capabilities))
 
 
 async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
     data = call.data
-    duration = data["transition"]
-    _range("transition", duration, 0, 3600)
-    targets = _targets(hass, call)
+    duration: float = data["transition"]
     power: bool | None = data.get("power")
-    has_color = any(k in data for k in ("hs_color", "brightness_pct", "kelvin"))
+    has_color = not ColorRequest.from_action(data).empty
 
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
-        base = state.color or LightHsbk(0, 0, 65535, 3500)
-        color = _color_from(data, base, _kelvin_range(coordinator)) if has_color else None
+        color = _color(data, state.color or DEFAULT_BASE, coordinator) if has_color else None
         was_on = state.power
         now_on = was_on if power is None and color is None else (True if power is None else power)
 
@@ -171,57 +127,50 @@ async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
     async def action(coordinator: LifxCoordinator) -> None:
         await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
-    _validate_colors(data)
-    await async_run_all(targets, action)
+    await async_run_all(_targets(hass, call), action)
 
 
-def _validate_colors(data: dict[str, Any]) -> None:
-    """Check colour fields up front, so no device changes when one field is wrong."""
-    _color_from(data, LightHsbk(0, 0, 0, 3500), (1500, 9000))
-
-
-async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
-    data = call.data
-    targets = _targets(hass, call)
-    start: int = data["start"]
-    duration = data["transition"]
-    _range("start", start, 0, 65535)
-    _range("transition", duration, 0, 3600)
-    _validate_colors(data)
-    for colors in data.get("colors") or ():
-        _validate_colors(colors)
-    # Every target is checked before any is sent anything: a call that fails changes nothing.
-    for coordinator in targets:
+def _check_zones(coordinators: list[LifxCoordinator], start: int, end: int | None) -> None:
+    """Every strip is checked before any is sent anything: a call that fails changes nothing."""
+    for coordinator in coordinators:
         if not coordinator.capabilities.multizone:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="not_multizone",
                 translation_placeholders={"device": coordinator.title},
             )
-        count = len(coordinator.data.zones)
-        end = min(data.get("end", count - 1), count - 1)
-        if start > end:
+        last = len(coordinator.data.zones) - 1
+        if start > min(last if end is None else end, last):
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="zone_range",
                 translation_placeholders={
                     "start": str(start),
-                    "end": str(end),
+                    "end": str(min(last if end is None else end, last)),
                     "device": coordinator.title,
                 },
             )
 
+
+async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
+    data = call.data
+    start: int = data["start"]
+    end: int | None = data.get("end")
+    duration: float = data["transition"]
+    colors: list[Mapping[str, Any]] = data.get("colors") or []
+    targets = _targets(hass, call)
+    _check_zones(targets, start, end)
+
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
         zones = state.zones
-        end = min(data.get("end", len(zones) - 1), len(zones) - 1)
-        kelvin_range = _kelvin_range(coordinator)
-        if colors := data.get("colors"):
+        last = min(len(zones) - 1 if end is None else end, len(zones) - 1)
+        if colors:
             painted = [
-                _color_from(c, zones[min(start + i, len(zones) - 1)], kelvin_range)
-                for i, c in enumerate(colors)
-            ][: end - start + 1]
+                _color(color, zones[min(start + i, len(zones) - 1)], coordinator)
+                for i, color in enumerate(colors)
+            ][: last - start + 1]
         else:
-            painted = [_color_from(data, zones[i], kelvin_range) for i in range(start, end + 1)]
+            painted = [_color(data, zones[i], coordinator) for i in range(start, last + 1)]
 
         async def send(device: LifxDevice) -> None:
             await device.set_zones(painted, start=start, duration=duration)
@@ -234,20 +183,12 @@ async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
     await async_run_all(targets, action)
 
 
-def _waveform_handler(
-    waveform: LightWaveform,
-) -> Callable[[HomeAssistant, ServiceCall], Awaitable[None]]:
+def _waveform(waveform: LightWaveform) -> Handler:
     async def handler(hass: HomeAssistant, call: ServiceCall) -> None:
         data = call.data
-        _range("period", data["period"], 0.02, 3600)
-        _range("cycles", data["cycles"], 0.1, 100000)
-        _range("skew_ratio", data["skew_ratio"], 0, 1)
-        _validate_colors(data)
-        targets = _targets(hass, call)
 
         def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
-            base = state.color or LightHsbk(0, 0, 65535, 3500)
-            color = _color_from(data, base, _kelvin_range(coordinator))
+            color = _color(data, state.color or DEFAULT_BASE, coordinator)
             switch_on = data["power_on"] and not state.power
 
             async def send(device: LifxDevice) -> None:
@@ -272,120 +213,78 @@ def _waveform_handler(
         async def action(coordinator: LifxCoordinator) -> None:
             await coordinator.async_plan(lambda state: plan(coordinator, state))
 
-        await async_run_all(targets, action)
+        await async_run_all(_targets(hass, call), action)
 
     return handler
 
 
 async def _paint_theme(hass: HomeAssistant, call: ServiceCall) -> None:
-    _range("transition", call.data["transition"], 0, 3600)
     await async_paint_theme(_targets(hass, call), call.data["theme"], call.data["transition"])
 
 
-def _effect_handler(name: str | None) -> Callable[[HomeAssistant, ServiceCall], Awaitable[None]]:
+EFFECT_OPTIONS = ("speed", "duration", "theme", "cloud_saturation_min", "cloud_saturation_max")
+
+
+def _effect(name: str | None) -> Handler:
+    """Start an effect (None: the sky the call names) or, with EFFECT_OFF, stop it."""
+
     async def handler(hass: HomeAssistant, call: ServiceCall) -> None:
         data = call.data
         effect = name or f"sky_{data['sky_type']}"
-        if "speed" in data:
-            _range("speed", data["speed"], 0.1, 3600)
-        _range("duration", data.get("duration", 0), 0, 86400 * 365)
-        _range("cloud_saturation_min", data.get("cloud_saturation_min", 50), 0, 255)
-        _range("cloud_saturation_max", data.get("cloud_saturation_max", 180), 0, 255)
-        options = EffectOptions(
-            speed=data.get("speed"),
-            duration=data.get("duration", 0),
-            reverse=data.get("direction") == "left",
-            theme=data.get("theme"),
-            cloud_saturation_min=data.get("cloud_saturation_min", 50),
-            cloud_saturation_max=data.get("cloud_saturation_max", 180),
-        )
-        targets = _targets(hass, call)
+        # What the call leaves out is the effect's own default (EffectOptions).
+        given = {key: data[key] for key in EFFECT_OPTIONS if key in data}
+        options = EffectOptions(reverse=data.get("direction") == "left", **given)
 
         async def action(coordinator: LifxCoordinator) -> None:
             await async_start_effect(
                 coordinator, effect, options, power_on=data.get("power_on", False)
             )
 
-        await async_run_all(targets, action)
+        await async_run_all(_targets(hass, call), action)
 
     return handler
 
 
-EFFECT_COMMON: dict[vol.Marker, Any] = {
-    vol.Optional("speed"): vol.Coerce(float),
-    vol.Optional("duration", default=0): vol.Coerce(float),
-    vol.Optional("power_on", default=True): cv.boolean,
-}
-WAVEFORM_SCHEMA = TARGET(
-    {
-        **COLOR_FIELDS,
-        vol.Optional("period", default=1.0): vol.Coerce(float),
-        vol.Optional("cycles", default=1.0): vol.Coerce(float),
-        vol.Optional("skew_ratio", default=0.5): vol.Coerce(float),
-        vol.Optional("transient", default=True): cv.boolean,
-        vol.Optional("power_on", default=True): cv.boolean,
-    }
-)
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One LIFX action: what it does, and the fields it takes."""
 
-type Handler = Callable[[HomeAssistant, ServiceCall], Awaitable[None]]
+    handler: Handler
+    fields: tuple[f.Field, ...] = ()
 
-SERVICES: dict[str, tuple[Handler, Any]] = {
-    SERVICE_SET_STATE: (
-        _set_state,
-        TARGET({**COLOR_FIELDS, **TRANSITION, vol.Optional("power"): cv.boolean}),
+    def service(self, hass: HomeAssistant) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
+        """The service: values out of bounds are refused before any device is sent anything."""
+
+        async def run(call: ServiceCall) -> None:
+            f.check(self.fields, call.data)
+            await self.handler(hass, call)
+
+        return run
+
+
+ACTIONS: dict[str, Action] = {
+    "set_state": Action(_set_state, (f.POWER, *f.COLOR, f.TRANSITION)),
+    "set_zones": Action(_set_zones, (f.ZONE_START, f.ZONE_END, *f.COLOR, f.COLORS, f.TRANSITION)),
+    "pulse": Action(_waveform(LightWaveform.PULSE), f.WAVEFORM),
+    "breathe": Action(_waveform(LightWaveform.SINE), f.WAVEFORM),
+    "paint_theme": Action(_paint_theme, (f.PAINTED_THEME, f.TRANSITION)),
+    "effect_move": Action(_effect("move"), (f.DIRECTION, *f.EFFECT)),
+    "effect_morph": Action(_effect("morph"), (f.THEME, *f.EFFECT)),
+    "effect_flame": Action(_effect("flame"), f.EFFECT),
+    "effect_sky": Action(
+        _effect(None), (f.SKY_TYPE, f.CLOUD_SATURATION_LOW, f.CLOUD_SATURATION_HIGH, *f.EFFECT)
     ),
-    SERVICE_SET_ZONES: (
-        _set_zones,
-        TARGET(
-            {
-                **COLOR_FIELDS,
-                **TRANSITION,
-                vol.Optional("start", default=0): vol.Coerce(int),
-                vol.Optional("end"): vol.Coerce(int),
-                vol.Optional("colors"): [vol.Schema(COLOR_FIELDS)],
-            }
-        ),
-    ),
-    SERVICE_PULSE: (_waveform_handler(LightWaveform.PULSE), WAVEFORM_SCHEMA),
-    SERVICE_BREATHE: (_waveform_handler(LightWaveform.SINE), WAVEFORM_SCHEMA),
-    SERVICE_PAINT_THEME: (
-        _paint_theme,
-        TARGET({vol.Required("theme"): vol.In(list(THEMES)), **TRANSITION}),
-    ),
-    SERVICE_EFFECT_MOVE: (
-        _effect_handler("move"),
-        TARGET(
-            {**EFFECT_COMMON, vol.Optional("direction", default="right"): vol.In(["left", "right"])}
-        ),
-    ),
-    SERVICE_EFFECT_MORPH: (
-        _effect_handler("morph"),
-        TARGET({**EFFECT_COMMON, vol.Optional("theme"): vol.In(list(THEMES))}),
-    ),
-    SERVICE_EFFECT_FLAME: (_effect_handler("flame"), TARGET(EFFECT_COMMON)),
-    SERVICE_EFFECT_SKY: (
-        _effect_handler(None),
-        TARGET(
-            {
-                **EFFECT_COMMON,
-                vol.Optional("sky_type", default="sunrise"): vol.In(
-                    ["sunrise", "sunset", "clouds"]
-                ),
-                vol.Optional("cloud_saturation_min", default=50): vol.Coerce(int),
-                vol.Optional("cloud_saturation_max", default=180): vol.Coerce(int),
-            }
-        ),
-    ),
-    SERVICE_EFFECT_STOP: (_effect_handler(EFFECT_OFF), TARGET({})),
+    "effect_stop": Action(_effect(EFFECT_OFF)),
 }
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register every LIFX action once, for all entries."""
-    for name, (handler, schema) in SERVICES.items():
-
-        async def service(call: ServiceCall, handler: Any = handler) -> None:
-            await handler(hass, call)
-
-        hass.services.async_register(DOMAIN, name, service, schema=schema)
+    for name, action in ACTIONS.items():
+        hass.services.async_register(
+            DOMAIN,
+            name,
+            action.service(hass),
+            schema=cv.make_entity_service_schema(f.schema(action.fields)),
+        )

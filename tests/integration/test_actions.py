@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util.yaml import load_yaml_dict
 import pytest
+import voluptuous as vol
 
+from custom_components.lifx_lan import fields as f
 from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.helpers import async_run_all
 from custom_components.lifx_lan.protocol import (
@@ -18,6 +24,7 @@ from custom_components.lifx_lan.protocol import (
     LifxTimeoutError,
     LifxUnsupportedError,
 )
+from custom_components.lifx_lan.services import ACTIONS
 from tests.fake_lifx import PROFILES, with_profile
 from tests.integration.conftest import AddDevice, advance
 
@@ -117,3 +124,94 @@ async def test_a_light_and_set_state_make_the_same_colour_of_the_same_request(
 
     assert by_light.color == by_action.color
     assert by_light.color.kelvin >= 2500
+
+
+# services.yaml: what the action forms offer is what the code takes.
+
+INTEGRATION = Path(__file__).parents[2] / "custom_components" / DOMAIN
+FIELDS = [(name, field) for name, action in ACTIONS.items() for field in action.fields]
+NUMBERS = [(name, field) for name, field in FIELDS if isinstance(field, f.Number)]
+
+
+def _described() -> dict[str, Any]:
+    return load_yaml_dict(str(INTEGRATION / "services.yaml"))
+
+
+def test_services_yaml_describes_every_action_and_field_the_code_takes() -> None:
+    described = _described()
+
+    assert set(described) == set(ACTIONS)
+    for name, action in ACTIONS.items():
+        assert set(described[name].get("fields", {})) == {field.name for field in action.fields}
+
+
+@pytest.mark.parametrize(("action", "field"), FIELDS, ids=[f"{a}.{x.name}" for a, x in FIELDS])
+def test_services_yaml_offers_the_bounds_defaults_and_options_of_the_code(
+    action: str, field: f.Field
+) -> None:
+    described = _described()[action]["fields"][field.name]
+    ((selector, config),) = described["selector"].items()
+    config = config or {}
+
+    assert selector == field.selector
+    assert described.get("required", False) == field.required
+    assert described.get("default") == field.fallback
+    if isinstance(field, f.Kelvin):
+        assert config["unit"] == "kelvin"
+    elif isinstance(field, f.Number):
+        assert config.get("unit_of_measurement") == field.unit
+    if isinstance(field, f.Number):
+        assert (config["min"], config["max"]) == (field.low, field.high)
+    if isinstance(field, f.Choice):
+        assert tuple(config["options"]) == field.options
+
+
+@pytest.mark.parametrize(("action", "field"), NUMBERS, ids=[f"{a}.{x.name}" for a, x in NUMBERS])
+def test_the_range_checks_take_the_bounds_and_refuse_what_is_beyond(
+    action: str, field: f.Number
+) -> None:
+    fields = ACTIONS[action].fields
+    f.check(fields, {field.name: field.low})
+    f.check(fields, {field.name: field.high})
+    for beyond in (field.low - 0.01, field.high + 0.01, float("nan")):
+        with pytest.raises(ServiceValidationError) as caught:
+            f.check(fields, {field.name: beyond})
+        assert caught.value.translation_key == "out_of_range"
+        assert caught.value.translation_placeholders["field"] == field.name
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_the_schema_fills_in_the_defaults_of_the_table(action: str) -> None:
+    fields = ACTIONS[action].fields
+    required = {field.name: "party" for field in fields if field.required}
+
+    filled = vol.Schema(f.schema(fields))(required)
+
+    assert filled == {
+        **{field.name: field.fallback for field in fields if field.fallback is not None},
+        **required,
+    }
+
+
+def test_every_action_field_and_option_has_words() -> None:
+    strings = json.loads((INTEGRATION / "strings.json").read_text())
+    described = _described()
+
+    assert set(strings["services"]) == set(ACTIONS)
+    for name, action in ACTIONS.items():
+        words = strings["services"][name]
+        assert words["name"]
+        assert words["description"]
+        for field in action.fields:
+            assert words["fields"][field.name]["name"], f"{name}.{field.name}"
+            assert words["fields"][field.name]["description"], f"{name}.{field.name}"
+            if isinstance(field, f.Choice):
+                key = described[name]["fields"][field.name]["selector"]["select"]["translation_key"]
+                assert set(strings["selector"][key]["options"]) == set(field.options)
+
+
+def test_the_english_translation_is_strings_json() -> None:
+    strings = json.loads((INTEGRATION / "strings.json").read_text())
+    english = json.loads((INTEGRATION / "translations" / "en.json").read_text())
+
+    assert english == strings
