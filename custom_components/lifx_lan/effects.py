@@ -43,14 +43,21 @@ class EffectOptions:
 DEFAULT_SPEEDS = {"move": 3.0, "morph": 3.0, "flame": 4.0, "sky": 50.0}
 
 
-def effect_supported(coordinator: LifxCoordinator, name: str) -> bool:
-    """Whether the device can run the effect."""
+def check_effect_supported(coordinator: LifxCoordinator, name: str) -> None:
+    """Refuse an effect the device cannot run (or stop) as the caller's mistake."""
     caps = coordinator.capabilities
     if name == EFFECT_OFF:
-        return caps.matrix or caps.multizone
-    if name in MATRIX_EFFECTS:
-        return caps.matrix
-    return name in MULTIZONE_EFFECTS and caps.multizone
+        supported = caps.matrix or caps.multizone
+    elif name in MATRIX_EFFECTS:
+        supported = caps.matrix
+    else:
+        supported = name in MULTIZONE_EFFECTS and caps.multizone
+    if not supported:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="effect_unsupported",
+            translation_placeholders={"effect": name, "device": coordinator.title},
+        )
 
 
 async def async_start_effect(
@@ -62,12 +69,7 @@ async def async_start_effect(
     transition: float = 0.0,
 ) -> None:
     """Start (or, with EFFECT_OFF, stop) a firmware effect; then switch the light on if asked."""
-    if not effect_supported(coordinator, name):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="effect_unsupported",
-            translation_placeholders={"effect": name, "device": coordinator.title},
-        )
+    check_effect_supported(coordinator, name)
     options = options or EffectOptions()
     caps = coordinator.capabilities
     colors: Sequence[LightHsbk] = palette(options.theme) if options.theme else ()

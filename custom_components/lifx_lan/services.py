@@ -24,7 +24,7 @@ from . import fields as f
 from .colors import ColorRequest, kelvin_range
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
-from .effects import EffectOptions, async_start_effect
+from .effects import EffectOptions, async_start_effect, check_effect_supported
 from .helpers import async_run_all
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
@@ -235,12 +235,17 @@ def _effect(name: str | None) -> Handler:
         given = {key: data[key] for key in EFFECT_OPTIONS if key in data}
         options = EffectOptions(reverse=data.get("direction") == "left", **given)
 
+        targets = _targets(hass, call)
+        for coordinator in targets:
+            # Every device is checked before any is sent anything.
+            check_effect_supported(coordinator, effect)
+
         async def action(coordinator: LifxCoordinator) -> None:
             await async_start_effect(
                 coordinator, effect, options, power_on=data.get("power_on", False)
             )
 
-        await async_run_all(_targets(hass, call), action)
+        await async_run_all(targets, action)
 
     return handler
 
