@@ -18,7 +18,7 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from .const import DOMAIN
-from .effects import CLOUD_SATURATION_MAX, CLOUD_SATURATION_MIN
+from .effects import CLOUD_SATURATION_MAX, CLOUD_SATURATION_MIN, SKY_TYPES
 from .protocol.products import DEFAULT_TEMPERATURE_RANGE
 from .themes import THEMES
 
@@ -226,7 +226,12 @@ SPEED = Number(name="speed", low=0.1, high=3600, unit="s")
 # long as a timed effect needs to be.
 EFFECT_DURATION = Number(name="duration", low=0, high=86400, default=0, unit="s")
 DIRECTION = Choice(name="direction", options=("left", "right"), default="right")
-SKY_TYPE = Choice(name="sky_type", options=("sunrise", "sunset", "clouds"), default="sunrise")
+# The skies the light's effect list offers, without their "sky_".
+SKY_TYPE = Choice(
+    name="sky_type",
+    options=tuple(effect.removeprefix("sky_") for effect in SKY_TYPES),
+    default="sunrise",
+)
 # A byte each on the wire.
 CLOUD_SATURATION_LOW = Number(
     name="cloud_saturation_min", low=0, high=255, default=CLOUD_SATURATION_MIN, integer=True
