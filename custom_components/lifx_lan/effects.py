@@ -9,7 +9,7 @@ from homeassistant.components.light import EFFECT_OFF
 from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
-from .coordinator import LifxCoordinator
+from .coordinator import Command, LifxCoordinator, LifxData
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import MultiZoneEffectType, TileEffectSkyType, TileEffectType
 from .themes import palette
@@ -22,6 +22,11 @@ SKY_TYPES = {
     "sky_clouds": TileEffectSkyType.CLOUDS,
 }
 
+# How saturated the sky effect's clouds are, 0..255: LIFX's own defaults, stated here once
+# for the effect_sky action's fields and the light's sky effects.
+CLOUD_SATURATION_MIN = 50
+CLOUD_SATURATION_MAX = 180
+
 
 @dataclass(frozen=True, kw_only=True)
 class EffectOptions:
@@ -31,33 +36,40 @@ class EffectOptions:
     duration: float = 0.0
     reverse: bool = False
     theme: str | None = None
-    cloud_saturation_min: int = 50
-    cloud_saturation_max: int = 180
+    cloud_saturation_min: int = CLOUD_SATURATION_MIN
+    cloud_saturation_max: int = CLOUD_SATURATION_MAX
 
 
 DEFAULT_SPEEDS = {"move": 3.0, "morph": 3.0, "flame": 4.0, "sky": 50.0}
 
 
-def effect_supported(coordinator: LifxCoordinator, name: str) -> bool:
-    """Whether the device can run the effect."""
+def check_effect_supported(coordinator: LifxCoordinator, name: str) -> None:
+    """Refuse an effect the device cannot run (or stop) as the caller's mistake."""
     caps = coordinator.capabilities
     if name == EFFECT_OFF:
-        return caps.matrix or caps.multizone
-    if name in MATRIX_EFFECTS:
-        return caps.matrix
-    return name in MULTIZONE_EFFECTS and caps.multizone
-
-
-async def async_start_effect(
-    coordinator: LifxCoordinator, name: str, options: EffectOptions | None = None
-) -> None:
-    """Start (or, with EFFECT_OFF, stop) a firmware effect on the device."""
-    if not effect_supported(coordinator, name):
+        supported = caps.matrix or caps.multizone
+    elif name in MATRIX_EFFECTS:
+        supported = caps.matrix
+    else:
+        supported = name in MULTIZONE_EFFECTS and caps.multizone
+    if not supported:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="effect_unsupported",
             translation_placeholders={"effect": name, "device": coordinator.title},
         )
+
+
+async def async_start_effect(
+    coordinator: LifxCoordinator,
+    name: str,
+    options: EffectOptions | None = None,
+    *,
+    power_on: bool = False,
+    transition: float = 0.0,
+) -> None:
+    """Start (or, with EFFECT_OFF, stop) a firmware effect; then switch the light on if asked."""
+    check_effect_supported(coordinator, name)
     options = options or EffectOptions()
     caps = coordinator.capabilities
     colors: Sequence[LightHsbk] = palette(options.theme) if options.theme else ()
@@ -94,3 +106,20 @@ async def async_start_effect(
 
     running = None if name == EFFECT_OFF else name
     await coordinator.async_command(command, update=lambda data: replace(data, effect=running))
+    if power_on:
+        await coordinator.async_plan(lambda data: _switch_on(data, transition))
+
+
+def _switch_on(data: LifxData, transition: float) -> Command:
+    """Switch the light on, fading in, unless it is on already."""
+    if data.power:
+        return Command(_send_nothing)
+
+    async def send(device: LifxDevice) -> None:
+        await device.set_power(True, transition)
+
+    return Command(send, lambda state: state.with_power(True))
+
+
+async def _send_nothing(device: LifxDevice) -> None:
+    """Send nothing: the light is on already."""

@@ -13,8 +13,7 @@ from .coordinator import LifxConfigEntry, LifxCoordinator
 from .entity import LifxEntity
 from .helpers import lifx_exception_handler
 from .protocol import LifxDevice
-from .services import Target, async_paint_theme
-from .themes import THEMES
+from .themes import THEMES, async_paint_theme
 
 # Commands to one device are serialised by its coordinator; devices are independent.
 PARALLEL_UPDATES = 0
@@ -95,4 +94,4 @@ class LifxThemeSelect(LifxEntity, SelectEntity):
     @lifx_exception_handler
     async def async_select_option(self, option: str) -> None:
         """Paint the theme."""
-        await async_paint_theme([Target(self.coordinator, "light")], option, 1.0)
+        await async_paint_theme([self.coordinator], option, 1.0)

@@ -1,81 +1,39 @@
-"""LIFX actions: set_state for lights, groups and areas; zones; waveforms; themes; effects."""
+"""LIFX actions: set_state for lights, groups and areas; zones; waveforms; themes; effects.
+
+Every action is one row of ACTIONS: its handler and its fields (fields.py), from which
+both its schema and the range checks run before it are made.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.light import EFFECT_OFF
 from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
     entity_registry as er,
 )
-import voluptuous as vol
 
+from . import fields as f
+from .colors import ColorRequest, kelvin_range
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
-from .effects import EffectOptions, async_start_effect
-from .protocol import (
-    LifxDevice,
-    LifxError,
-    LightHsbk,
-    degrees_to_hue,
-    fraction_to_level,
-)
+from .effects import EffectOptions, async_start_effect, check_effect_supported
+from .helpers import async_run_all
+from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
-from .themes import THEMES, for_bulbs, for_tile, gradient, palette
+from .themes import async_paint_theme
 
-SERVICE_SET_STATE = "set_state"
-SERVICE_SET_ZONES = "set_zones"
-SERVICE_PULSE = "pulse"
-SERVICE_BREATHE = "breathe"
-SERVICE_PAINT_THEME = "paint_theme"
-SERVICE_EFFECT_MOVE = "effect_move"
-SERVICE_EFFECT_MORPH = "effect_morph"
-SERVICE_EFFECT_FLAME = "effect_flame"
-SERVICE_EFFECT_SKY = "effect_sky"
-SERVICE_EFFECT_STOP = "effect_stop"
+type Handler = Callable[[HomeAssistant, ServiceCall], Awaitable[None]]
 
-TARGET = cv.make_entity_service_schema
-COLOR_FIELDS: dict[vol.Marker, Any] = {
-    vol.Optional("hs_color"): vol.All(
-        vol.Coerce(tuple), vol.ExactSequence((vol.Coerce(float),) * 2)
-    ),
-    vol.Optional("brightness_pct"): vol.Coerce(float),
-    vol.Optional("kelvin"): vol.Coerce(int),
-}
-DIRECTIONS = ["left", "right"]
-SKY_TYPES = ["sunrise", "sunset", "clouds"]
-TRANSITION: dict[vol.Marker, Any] = {vol.Optional("transition", default=0): vol.Coerce(float)}
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One LIFX device an action reaches, and which part of it (a Ceiling's up/downlight)."""
-
-    coordinator: LifxCoordinator
-    part: str
-
-
-def _range(field: str, value: float | None, low: float, high: float) -> None:
-    """Out-of-range fields are the caller's mistake: say which and what is allowed."""
-    if value is not None and not low <= value <= high:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="out_of_range",
-            translation_placeholders={
-                "field": field,
-                "value": f"{value:g}",
-                "min": f"{low:g}",
-                "max": f"{high:g}",
-            },
-        )
+# What a light with no colour yet is painted from: white, full brightness.
+DEFAULT_BASE = LightHsbk(0, 0, 65535, 3500)
 
 
 def _referenced_entities(hass: HomeAssistant, data: dict[str, Any]) -> set[str]:
@@ -108,12 +66,12 @@ def _referenced_entities(hass: HomeAssistant, data: dict[str, Any]) -> set[str]:
     return found
 
 
-def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
+def _targets(hass: HomeAssistant, call: ServiceCall) -> list[LifxCoordinator]:
     """Every LIFX light the call names: directly, through areas and devices, or in groups."""
     pending = list(_referenced_entities(hass, dict(call.data)))
     registry = er.async_get(hass)
     seen: set[str] = set()
-    found: dict[str, Target] = {}
+    found: dict[str, LifxCoordinator] = {}
     while pending:
         entity_id = pending.pop()
         if entity_id in seen:
@@ -126,7 +84,7 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
                 continue
             # Actions work on whole devices: a Ceiling's uplight names its Ceiling.
             coordinator: LifxCoordinator = config_entry.runtime_data
-            found[coordinator.serial] = Target(coordinator, "light")
+            found[coordinator.serial] = coordinator
             continue
         state = hass.states.get(entity_id)
         if state is not None and isinstance(
@@ -139,61 +97,19 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[Target]:
     return list(found.values())
 
 
-def _color_from(data: dict[str, Any], base: LightHsbk, kelvin_range: tuple[int, int]) -> LightHsbk:
-    hue, saturation, brightness, kelvin = base
-    if (hs := data.get("hs_color")) is not None:
-        _range("hs_color hue", hs[0], 0, 360)
-        _range("hs_color saturation", hs[1], 0, 100)
-        hue, saturation = degrees_to_hue(hs[0]), fraction_to_level(hs[1] / 100)
-    if (pct := data.get("brightness_pct")) is not None:
-        _range("brightness_pct", pct, 0, 100)
-        brightness = fraction_to_level(pct / 100)
-    if (value := data.get("kelvin")) is not None:
-        _range("kelvin", value, 1500, 9000)
-        kelvin = max(kelvin_range[0], min(kelvin_range[1], value))
-        if data.get("hs_color") is None:
-            saturation = 0
-    return LightHsbk(hue, saturation, brightness, kelvin)
-
-
-async def _run_all(targets: Sequence[Target], action: Callable[[Target], Awaitable[None]]) -> None:
-    """Run on every device at once (their packets leave together); report every failure."""
-    results = await asyncio.gather(*(action(t) for t in targets), return_exceptions=True)
-    failed = [(t, r) for t, r in zip(targets, results, strict=True) if isinstance(r, BaseException)]
-    for _, error in failed:
-        if isinstance(error, ServiceValidationError):
-            raise error
-    if failed:
-        names = ", ".join(t.coordinator.title for t, _ in failed)
-        first = failed[0][1]
-        if not isinstance(first, LifxError | HomeAssistantError):
-            raise first
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="action_failed",
-            translation_placeholders={"devices": names, "error": str(first)},
-        ) from first
-
-
-async def _send_nothing(device: LifxDevice) -> None:
-    """Send nothing: the device is already as asked."""
-
-
-def _kelvin_range(coordinator: LifxCoordinator) -> tuple[int, int]:
-    return coordinator.capabilities.temperature_range or (1500, 9000)
+def _color(data: Mapping[str, Any], base: LightHsbk, coordinator: LifxCoordinator) -> LightHsbk:
+    """The colour an action's colour fields ask of this device, from `base`."""
+    return ColorRequest.from_action(data).apply(base, kelvin_range(coordinator.capabilities))
 
 
 async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
     data = call.data
-    duration = data["transition"]
-    _range("transition", duration, 0, 3600)
-    targets = _targets(hass, call)
+    duration: float = data["transition"]
     power: bool | None = data.get("power")
-    has_color = any(k in data for k in ("hs_color", "brightness_pct", "kelvin"))
+    has_color = not ColorRequest.from_action(data).empty
 
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
-        base = state.color or LightHsbk(0, 0, 65535, 3500)
-        color = _color_from(data, base, _kelvin_range(coordinator)) if has_color else None
+        color = _color(data, state.color or DEFAULT_BASE, coordinator) if has_color else None
         was_on = state.power
         now_on = was_on if power is None and color is None else (True if power is None else power)
 
@@ -208,89 +124,71 @@ async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
 
         return Command(send, update)
 
-    async def action(target: Target) -> None:
-        coordinator = target.coordinator
+    async def action(coordinator: LifxCoordinator) -> None:
         await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
-    _validate_colors(data)
-    await _run_all(targets, action)
+    await async_run_all(_targets(hass, call), action)
 
 
-def _validate_colors(data: dict[str, Any]) -> None:
-    """Check colour fields up front, so no device changes when one field is wrong."""
-    _color_from(data, LightHsbk(0, 0, 0, 3500), (1500, 9000))
-
-
-async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
-    data = call.data
-    targets = _targets(hass, call)
-    start: int = data["start"]
-    duration = data["transition"]
-    _range("start", start, 0, 65535)
-    _range("transition", duration, 0, 3600)
-    _validate_colors(data)
-    for colors in data.get("colors") or ():
-        _validate_colors(colors)
-    # Every target is checked before any is sent anything: a call that fails changes nothing.
-    for target in targets:
-        coordinator = target.coordinator
+def _check_zones(coordinators: list[LifxCoordinator], start: int, end: int | None) -> None:
+    """Every strip is checked before any is sent anything: a call that fails changes nothing."""
+    for coordinator in coordinators:
         if not coordinator.capabilities.multizone:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="not_multizone",
                 translation_placeholders={"device": coordinator.title},
             )
-        count = len(coordinator.data.zones)
-        end = min(data.get("end", count - 1), count - 1)
-        if start > end:
+        last = len(coordinator.data.zones) - 1
+        if start > min(last if end is None else end, last):
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="zone_range",
                 translation_placeholders={
                     "start": str(start),
-                    "end": str(end),
+                    "end": str(min(last if end is None else end, last)),
                     "device": coordinator.title,
                 },
             )
 
+
+async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
+    data = call.data
+    start: int = data["start"]
+    end: int | None = data.get("end")
+    duration: float = data["transition"]
+    colors: list[Mapping[str, Any]] = data.get("colors") or []
+    targets = _targets(hass, call)
+    _check_zones(targets, start, end)
+
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
         zones = state.zones
-        end = min(data.get("end", len(zones) - 1), len(zones) - 1)
-        kelvin_range = _kelvin_range(coordinator)
-        if colors := data.get("colors"):
+        last = min(len(zones) - 1 if end is None else end, len(zones) - 1)
+        if colors:
             painted = [
-                _color_from(c, zones[min(start + i, len(zones) - 1)], kelvin_range)
-                for i, c in enumerate(colors)
-            ][: end - start + 1]
+                _color(color, zones[min(start + i, len(zones) - 1)], coordinator)
+                for i, color in enumerate(colors)
+            ][: last - start + 1]
         else:
-            painted = [_color_from(data, zones[i], kelvin_range) for i in range(start, end + 1)]
+            painted = [_color(data, zones[i], coordinator) for i in range(start, last + 1)]
 
         async def send(device: LifxDevice) -> None:
             await device.set_zones(painted, start=start, duration=duration)
 
         return Command(send, lambda current: current.with_zones(painted, start))
 
-    async def action(target: Target) -> None:
-        coordinator = target.coordinator
+    async def action(coordinator: LifxCoordinator) -> None:
         await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
-    await _run_all(targets, action)
+    await async_run_all(targets, action)
 
 
-def _waveform_handler(
-    waveform: LightWaveform,
-) -> Callable[[HomeAssistant, ServiceCall], Awaitable[None]]:
+def _waveform(waveform: LightWaveform) -> Handler:
     async def handler(hass: HomeAssistant, call: ServiceCall) -> None:
         data = call.data
-        _range("period", data["period"], 0.02, 3600)
-        _range("cycles", data["cycles"], 0.1, 100000)
-        _range("skew_ratio", data["skew_ratio"], 0, 1)
-        _validate_colors(data)
-        targets = _targets(hass, call)
 
         def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
-            base = state.color or LightHsbk(0, 0, 65535, 3500)
-            color = _color_from(data, base, _kelvin_range(coordinator))
+            color = _color(data, state.color or DEFAULT_BASE, coordinator)
             switch_on = data["power_on"] and not state.power
 
             async def send(device: LifxDevice) -> None:
@@ -312,177 +210,86 @@ def _waveform_handler(
 
             return Command(send, (lambda current: current.with_power(True)) if switch_on else None)
 
-        async def action(target: Target) -> None:
-            coordinator = target.coordinator
+        async def action(coordinator: LifxCoordinator) -> None:
             await coordinator.async_plan(lambda state: plan(coordinator, state))
 
-        await _run_all(targets, action)
+        await async_run_all(_targets(hass, call), action)
 
     return handler
-
-
-async def async_paint_theme(targets: Sequence[Target], theme: str, duration: float) -> None:
-    """Spread a palette: one swatch per bulb, a gradient over zones, a diagonal on tiles."""
-    colors = palette(theme)
-    bulbs = for_bulbs(colors, len(targets))
-
-    def plan(coordinator: LifxCoordinator, state: LifxData, bulb_color: LightHsbk) -> Command:
-        caps = coordinator.capabilities
-        chain = coordinator.chain
-        zones = gradient(colors, len(state.zones)) if caps.multizone and state.zones else []
-        tiles = [for_tile(colors, t.width, t.height) for t in chain] if caps.matrix else []
-        was_on = state.power
-
-        async def send(device: LifxDevice) -> None:
-            if zones:
-                await device.set_zones(zones, duration=duration)
-            elif tiles:
-                for tile, frame in zip(chain, tiles, strict=True):
-                    await device.set_tile_colors(tile, frame, duration=duration)
-            else:
-                await device.set_color(bulb_color, duration)
-            if not was_on:
-                await device.set_power(True, duration)
-
-        def update(current: LifxData) -> LifxData:
-            if zones:
-                current = current.with_zones(zones)
-            elif tiles:
-                current = current.with_tiles(tiles)
-            else:
-                current = current.with_color(bulb_color)
-            return current.with_power(True)
-
-        return Command(send, update)
-
-    async def action(target: Target, bulb_color: LightHsbk) -> None:
-        coordinator = target.coordinator
-        coordinator.theme = theme
-        await coordinator.async_plan(
-            lambda state: plan(coordinator, state, bulb_color), transition=duration
-        )
-
-    await _run_all(targets, lambda t: action(t, bulbs[targets.index(t)]))
 
 
 async def _paint_theme(hass: HomeAssistant, call: ServiceCall) -> None:
-    _range("transition", call.data["transition"], 0, 3600)
     await async_paint_theme(_targets(hass, call), call.data["theme"], call.data["transition"])
 
 
-def _effect_handler(name: str | None) -> Callable[[HomeAssistant, ServiceCall], Awaitable[None]]:
+EFFECT_OPTIONS = ("speed", "duration", "theme", "cloud_saturation_min", "cloud_saturation_max")
+
+
+def _effect(name: str | None) -> Handler:
+    """Start an effect (None: the sky the call names) or, with EFFECT_OFF, stop it."""
+
     async def handler(hass: HomeAssistant, call: ServiceCall) -> None:
         data = call.data
         effect = name or f"sky_{data['sky_type']}"
-        if "speed" in data:
-            _range("speed", data["speed"], 0.1, 3600)
-        _range("duration", data.get("duration", 0), 0, 86400 * 365)
-        _range("cloud_saturation_min", data.get("cloud_saturation_min", 50), 0, 255)
-        _range("cloud_saturation_max", data.get("cloud_saturation_max", 180), 0, 255)
-        options = EffectOptions(
-            speed=data.get("speed"),
-            duration=data.get("duration", 0),
-            reverse=data.get("direction") == "left",
-            theme=data.get("theme"),
-            cloud_saturation_min=data.get("cloud_saturation_min", 50),
-            cloud_saturation_max=data.get("cloud_saturation_max", 180),
-        )
+        # What the call leaves out is the effect's own default (EffectOptions).
+        given = {key: data[key] for key in EFFECT_OPTIONS if key in data}
+        options = EffectOptions(reverse=data.get("direction") == "left", **given)
+
         targets = _targets(hass, call)
+        for coordinator in targets:
+            # Every device is checked before any is sent anything.
+            check_effect_supported(coordinator, effect)
 
-        def switch_on(state: LifxData) -> Command:
-            if state.power:
-                return Command(_send_nothing)
+        async def action(coordinator: LifxCoordinator) -> None:
+            await async_start_effect(
+                coordinator, effect, options, power_on=data.get("power_on", False)
+            )
 
-            async def send(device: LifxDevice) -> None:
-                await device.set_power(True)
-
-            return Command(send, lambda current: current.with_power(True))
-
-        async def action(target: Target) -> None:
-            await async_start_effect(target.coordinator, effect, options)
-            if data.get("power_on", True) and effect != EFFECT_OFF:
-                await target.coordinator.async_plan(switch_on)
-
-        await _run_all(targets, action)
+        await async_run_all(targets, action)
 
     return handler
 
 
-EFFECT_COMMON: dict[vol.Marker, Any] = {
-    vol.Optional("speed"): vol.Coerce(float),
-    vol.Optional("duration", default=0): vol.Coerce(float),
-    vol.Optional("power_on", default=True): cv.boolean,
-}
-WAVEFORM_SCHEMA = TARGET(
-    {
-        **COLOR_FIELDS,
-        vol.Optional("period", default=1.0): vol.Coerce(float),
-        vol.Optional("cycles", default=1.0): vol.Coerce(float),
-        vol.Optional("skew_ratio", default=0.5): vol.Coerce(float),
-        vol.Optional("transient", default=True): cv.boolean,
-        vol.Optional("power_on", default=True): cv.boolean,
-    }
-)
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One LIFX action: what it does, and the fields it takes."""
 
-type Handler = Callable[[HomeAssistant, ServiceCall], Awaitable[None]]
+    handler: Handler
+    fields: tuple[f.Field, ...] = ()
 
-SERVICES: dict[str, tuple[Handler, Any]] = {
-    SERVICE_SET_STATE: (
-        _set_state,
-        TARGET({**COLOR_FIELDS, **TRANSITION, vol.Optional("power"): cv.boolean}),
+    def service(self, hass: HomeAssistant) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
+        """The service: values out of bounds are refused before any device is sent anything."""
+
+        async def run(call: ServiceCall) -> None:
+            f.check(self.fields, call.data)
+            await self.handler(hass, call)
+
+        return run
+
+
+ACTIONS: dict[str, Action] = {
+    "set_state": Action(_set_state, (f.POWER, *f.COLOR, f.TRANSITION)),
+    "set_zones": Action(_set_zones, (f.ZONE_START, f.ZONE_END, *f.COLOR, f.COLORS, f.TRANSITION)),
+    "pulse": Action(_waveform(LightWaveform.PULSE), f.WAVEFORM),
+    "breathe": Action(_waveform(LightWaveform.SINE), f.WAVEFORM),
+    "paint_theme": Action(_paint_theme, (f.PAINTED_THEME, f.TRANSITION)),
+    "effect_move": Action(_effect("move"), (f.DIRECTION, *f.EFFECT)),
+    "effect_morph": Action(_effect("morph"), (f.THEME, *f.EFFECT)),
+    "effect_flame": Action(_effect("flame"), f.EFFECT),
+    "effect_sky": Action(
+        _effect(None), (f.SKY_TYPE, f.CLOUD_SATURATION_LOW, f.CLOUD_SATURATION_HIGH, *f.EFFECT)
     ),
-    SERVICE_SET_ZONES: (
-        _set_zones,
-        TARGET(
-            {
-                **COLOR_FIELDS,
-                **TRANSITION,
-                vol.Optional("start", default=0): vol.Coerce(int),
-                vol.Optional("end"): vol.Coerce(int),
-                vol.Optional("colors"): [vol.Schema(COLOR_FIELDS)],
-            }
-        ),
-    ),
-    SERVICE_PULSE: (_waveform_handler(LightWaveform.PULSE), WAVEFORM_SCHEMA),
-    SERVICE_BREATHE: (_waveform_handler(LightWaveform.SINE), WAVEFORM_SCHEMA),
-    SERVICE_PAINT_THEME: (
-        _paint_theme,
-        TARGET({vol.Required("theme"): vol.In(list(THEMES)), **TRANSITION}),
-    ),
-    SERVICE_EFFECT_MOVE: (
-        _effect_handler("move"),
-        TARGET(
-            {**EFFECT_COMMON, vol.Optional("direction", default="right"): vol.In(["left", "right"])}
-        ),
-    ),
-    SERVICE_EFFECT_MORPH: (
-        _effect_handler("morph"),
-        TARGET({**EFFECT_COMMON, vol.Optional("theme"): vol.In(list(THEMES))}),
-    ),
-    SERVICE_EFFECT_FLAME: (_effect_handler("flame"), TARGET(EFFECT_COMMON)),
-    SERVICE_EFFECT_SKY: (
-        _effect_handler(None),
-        TARGET(
-            {
-                **EFFECT_COMMON,
-                vol.Optional("sky_type", default="sunrise"): vol.In(
-                    ["sunrise", "sunset", "clouds"]
-                ),
-                vol.Optional("cloud_saturation_min", default=50): vol.Coerce(int),
-                vol.Optional("cloud_saturation_max", default=180): vol.Coerce(int),
-            }
-        ),
-    ),
-    SERVICE_EFFECT_STOP: (_effect_handler(EFFECT_OFF), TARGET({})),
+    "effect_stop": Action(_effect(EFFECT_OFF)),
 }
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register every LIFX action once, for all entries."""
-    for name, (handler, schema) in SERVICES.items():
-
-        async def service(call: ServiceCall, handler: Any = handler) -> None:
-            await handler(hass, call)
-
-        hass.services.async_register(DOMAIN, name, service, schema=schema)
+    for name, action in ACTIONS.items():
+        hass.services.async_register(
+            DOMAIN,
+            name,
+            action.service(hass),
+            schema=cv.make_entity_service_schema(f.schema(action.fields)),
+        )

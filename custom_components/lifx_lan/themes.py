@@ -1,11 +1,13 @@
-"""A palette library and how a palette is spread over a bulb, a strip's zones or a tile."""
+"""A palette library, how a palette spreads over bulbs, zones and tiles, and painting it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 import math
 
-from .protocol import LightHsbk, make_hsbk
+from .coordinator import Command, LifxCoordinator, LifxData
+from .helpers import async_run_all
+from .protocol import LifxDevice, LightHsbk, make_hsbk
 
 type Swatch = tuple[float, float, float, int]
 """(hue degrees, saturation 0-1, brightness 0-1, kelvin)."""
@@ -68,3 +70,47 @@ def for_tile(colors: Sequence[LightHsbk], width: int, height: int) -> list[Light
     """A diagonal gradient across a tile, row by row."""
     steps = gradient(colors, width + height)
     return [steps[x + y] for y in range(height) for x in range(width)]
+
+
+async def async_paint_theme(
+    coordinators: Sequence[LifxCoordinator], theme: str, duration: float
+) -> None:
+    """Spread a palette: one swatch per bulb, a gradient over zones, a diagonal on tiles."""
+    colors = palette(theme)
+    swatches = dict(zip(coordinators, for_bulbs(colors, len(coordinators)), strict=True))
+
+    def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
+        caps = coordinator.capabilities
+        chain = coordinator.chain
+        swatch = swatches[coordinator]
+        zones = gradient(colors, len(state.zones)) if caps.multizone and state.zones else []
+        tiles = [for_tile(colors, t.width, t.height) for t in chain] if caps.matrix else []
+        was_on = state.power
+
+        async def send(device: LifxDevice) -> None:
+            if zones:
+                await device.set_zones(zones, duration=duration)
+            elif tiles:
+                for tile, frame in zip(chain, tiles, strict=True):
+                    await device.set_tile_colors(tile, frame, duration=duration)
+            else:
+                await device.set_color(swatch, duration)
+            if not was_on:
+                await device.set_power(True, duration)
+
+        def update(current: LifxData) -> LifxData:
+            if zones:
+                current = current.with_zones(zones)
+            elif tiles:
+                current = current.with_tiles(tiles)
+            else:
+                current = current.with_color(swatch)
+            return current.with_power(True)
+
+        return Command(send, update)
+
+    async def paint(coordinator: LifxCoordinator) -> None:
+        coordinator.theme = theme
+        await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
+
+    await async_run_all(coordinators, paint)

@@ -136,6 +136,18 @@ async def test_effect_a_device_cannot_run_is_refused(
     assert caught.value.translation_key == "effect_unsupported"
 
 
+async def test_effect_one_of_the_devices_cannot_run_starts_on_none(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    await add_device("color_bulb")
+    _, tile = await add_device("tile", power=65535)
+    received = len(tile.received)
+    with pytest.raises(ServiceValidationError) as caught:
+        await action(hass, "effect_flame", entity_id=["light.tile", "light.color_bulb"])
+    assert caught.value.translation_key == "effect_unsupported"
+    assert len(tile.received) == received
+
+
 async def test_set_zones_paints_a_range_or_a_list(
     hass: HomeAssistant, add_device: AddDevice
 ) -> None:

@@ -34,13 +34,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.lifx_lan.config_flow import _parse_host
 from custom_components.lifx_lan.const import (
     CONF_POLL_INTERVAL,
     CONF_SERIAL,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
+from custom_components.lifx_lan.hosts import parse_host
 from custom_components.lifx_lan.network import LifxNetwork
 from custom_components.lifx_lan.protocol import LIFX_PORT, messages as m
 from devtools.fake_lifx import FakeFleet
@@ -423,7 +423,7 @@ PROPERTY = settings(
 @given(text=HOST_TEXT)
 def test_host_parsing_never_raises_and_gives_only_an_ascii_host_and_a_real_port(text: str) -> None:
     # The manual and reconfigure forms must answer invalid_host, never "Unknown error".
-    target = _parse_host(text)
+    target = parse_host(text)
 
     if target is not None:
         host, port = target
@@ -438,8 +438,8 @@ def test_host_parsing_never_raises_and_gives_only_an_ascii_host_and_a_real_port(
 def test_host_parsing_accepts_every_ipv4_address_with_or_without_a_port(
     address: IPv4Address, port: int
 ) -> None:
-    assert _parse_host(f"{address}:{port}") == (str(address), port)
-    assert _parse_host(f" {address} ") == (str(address), LIFX_PORT)
+    assert parse_host(f"{address}:{port}") == (str(address), port)
+    assert parse_host(f" {address} ") == (str(address), LIFX_PORT)
 
 
 async def test_manual_nobody_answering_is_cannot_connect(

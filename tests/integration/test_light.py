@@ -143,9 +143,6 @@ async def test_command_to_a_silent_device_raises_a_translated_error(
     with pytest.raises(HomeAssistantError) as caught:
         await call
     assert caught.value.translation_key == "command_timeout"
-    assert caught.value.translation_placeholders == {
-        "device": "Color Bulb",
-        "serial": "d073d5000001",
-    }
-    assert str(caught.value).startswith("Color Bulb (d073d5000001) did not acknowledge")
+    assert caught.value.translation_placeholders["devices"] == "Color Bulb (d073d5000001)"
+    assert str(caught.value).startswith("Color Bulb (d073d5000001) did not answer")
     assert hass.states.get(ENTITY).state == STATE_OFF

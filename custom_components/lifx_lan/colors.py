@@ -1,0 +1,197 @@
+"""Colour between Home Assistant and LIFX: a colour asked for, and one shown as a light."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+import math
+from typing import Any
+
+from homeassistant.components.light import (
+    ATTR_BRIGHTNESS,
+    ATTR_COLOR_TEMP_KELVIN,
+    ATTR_HS_COLOR,
+    ATTR_TRANSITION,
+    ColorMode,
+    LightEntity,
+)
+from homeassistant.exceptions import ServiceValidationError
+
+from .const import DOMAIN
+from .coordinator import LifxCoordinator
+from .entity import LifxEntity
+from .protocol import (
+    Capabilities,
+    LightHsbk,
+    degrees_to_hue,
+    fraction_to_level,
+    hue_to_degrees,
+    level_to_fraction,
+)
+from .protocol.products import DEFAULT_TEMPERATURE_RANGE
+
+# HA brightness is 0..255; LIFX brightness is 0..65535.
+HA_MAX_BRIGHTNESS = 255
+MAX_LEVEL = 65535
+
+
+def kelvin_range(capabilities: Capabilities) -> tuple[int, int]:
+    """The white points the product takes (every LIFX light has a range in products.json)."""
+    return capabilities.temperature_range or DEFAULT_TEMPERATURE_RANGE
+
+
+def to_ha_brightness(level: int) -> int:
+    """0..65535 -> 0..255."""
+    return round(level * HA_MAX_BRIGHTNESS / MAX_LEVEL)
+
+
+def with_brightness(color: LightHsbk, brightness: int) -> LightHsbk:
+    """The same colour at another brightness."""
+    return LightHsbk(color.hue, color.saturation, brightness, color.kelvin)
+
+
+def scale_brightness(colors: Sequence[LightHsbk], ratio: float) -> list[LightHsbk]:
+    """Every zone dimmed or brightened by the same factor: the pattern stays."""
+    return [with_brightness(c, max(0, min(MAX_LEVEL, round(c.brightness * ratio)))) for c in colors]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColorRequest:
+    """The parts of a colour a light's turn_on or an action asks for; None keeps the base's."""
+
+    hs: tuple[float, float] | None = None  # hue in degrees, saturation in percent
+    brightness: float | None = None  # 0..1
+    kelvin: int | None = None
+
+    @classmethod
+    def from_turn_on(cls, kwargs: Mapping[str, Any]) -> ColorRequest:
+        """What a light's turn_on asks for (brightness 0..255)."""
+        brightness = kwargs.get(ATTR_BRIGHTNESS)
+        kelvin = kwargs.get(ATTR_COLOR_TEMP_KELVIN)
+        return cls(
+            hs=kwargs.get(ATTR_HS_COLOR),
+            brightness=None if brightness is None else brightness / HA_MAX_BRIGHTNESS,
+            kelvin=None if kelvin is None else int(kelvin),
+        )
+
+    @classmethod
+    def from_action(cls, data: Mapping[str, Any]) -> ColorRequest:
+        """What an action's colour fields ask for (brightness in percent)."""
+        percent = data.get("brightness_pct")
+        return cls(
+            hs=data.get("hs_color"),
+            brightness=None if percent is None else percent / 100,
+            kelvin=data.get("kelvin"),
+        )
+
+    @property
+    def changes_color(self) -> bool:
+        """Whether it asks for a hue or a white point, not only a brightness."""
+        return self.hs is not None or self.kelvin is not None
+
+    @property
+    def empty(self) -> bool:
+        """Whether it asks for nothing."""
+        return not self.changes_color and self.brightness is None
+
+    def apply(self, base: LightHsbk, white_points: tuple[int, int]) -> LightHsbk:
+        """The colour asked for, starting from `base`; kelvin kept within the product's range.
+
+        A white point without a hue asks for white: the saturation goes to zero.
+        """
+        hue, saturation, brightness, kelvin = base
+        if self.hs is not None:
+            degrees, percent = self.hs
+            hue, saturation = degrees_to_hue(degrees), fraction_to_level(percent / 100)
+        if self.kelvin is not None:
+            low, high = white_points
+            kelvin = max(low, min(high, self.kelvin))
+            if self.hs is None:
+                saturation = 0
+        if self.brightness is not None:
+            brightness = fraction_to_level(self.brightness)
+        return LightHsbk(hue, saturation, brightness, kelvin)
+
+
+class LifxColorLight(LifxEntity, LightEntity):
+    """A light whose state is one LIFX colour: a whole device, or a part of a Ceiling."""
+
+    def __init__(self, coordinator: LifxCoordinator, key: str) -> None:
+        """Work out the colour modes the product really has."""
+        super().__init__(coordinator, key)
+        caps = coordinator.capabilities
+        self._white_points = kelvin_range(caps)
+        low, high = self._white_points
+        self._attr_min_color_temp_kelvin = low
+        self._attr_max_color_temp_kelvin = high
+        modes: set[ColorMode] = set()
+        if caps.color:
+            modes.add(ColorMode.HS)
+        if low < high:
+            modes.add(ColorMode.COLOR_TEMP)
+        if not modes:
+            # A fixed-white bulb: it only dims.
+            modes.add(ColorMode.BRIGHTNESS)
+        self._attr_supported_color_modes = modes
+
+    @property
+    def _color(self) -> LightHsbk:
+        raise NotImplementedError
+
+    @property
+    def brightness(self) -> int:
+        """Brightness 0..255."""
+        return to_ha_brightness(self._color.brightness)
+
+    @property
+    def color_mode(self) -> ColorMode:
+        """HS when the light shows a colour, colour temperature when it shows white."""
+        modes = self.supported_color_modes or set()
+        if ColorMode.HS in modes and (
+            self._color.saturation > 0 or ColorMode.COLOR_TEMP not in modes
+        ):
+            return ColorMode.HS
+        if ColorMode.COLOR_TEMP in modes:
+            return ColorMode.COLOR_TEMP
+        return ColorMode.BRIGHTNESS
+
+    @property
+    def hs_color(self) -> tuple[float, float] | None:
+        """Hue in degrees, saturation in percent."""
+        return (
+            round(hue_to_degrees(self._color.hue), 2),
+            round(level_to_fraction(self._color.saturation) * 100, 2),
+        )
+
+    @property
+    def color_temp_kelvin(self) -> int:
+        """The white point, within the product's range."""
+        low, high = self._white_points
+        return max(low, min(high, self._color.kelvin))
+
+    @staticmethod
+    def _transition(kwargs: Mapping[str, Any]) -> float:
+        """The transition asked for, in seconds; refused before anything is sent if unusable.
+
+        Home Assistant's schema clamps the range but lets NaN through.
+        """
+        duration = float(kwargs.get(ATTR_TRANSITION, 0))
+        if not math.isfinite(duration) or duration < 0:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_transition",
+                translation_placeholders={"value": str(kwargs.get(ATTR_TRANSITION))},
+            )
+        return duration
+
+    def _turn_on_color(
+        self, kwargs: Mapping[str, Any], base: LightHsbk, *, lit: bool
+    ) -> LightHsbk | None:
+        """The colour a turn_on asks for, from `base`; None when it asks for no change."""
+        request = ColorRequest.from_turn_on(kwargs)
+        if request.brightness is None and not lit and base.brightness == 0:
+            # Turning on a light left at zero brightness would show nothing.
+            request = replace(request, brightness=1.0)
+        if request.empty:
+            return None
+        return request.apply(base, self._white_points)
