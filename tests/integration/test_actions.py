@@ -25,7 +25,7 @@ from custom_components.lifx_lan.protocol import (
     LifxUnsupportedError,
 )
 from custom_components.lifx_lan.services import ACTIONS
-from tests.fake_lifx import PROFILES, with_profile
+from devtools.fake_lifx import PROFILES, with_profile
 from tests.integration.conftest import AddDevice, advance
 
 
