@@ -1,6 +1,7 @@
 """lifx_lan's embedded asyncio client for the LIFX LAN protocol (no Home Assistant inside)."""
 
-from .client import BatchError, DeviceAddress, LifxClient, LinkStats, RetrySchedule
+from .address import DeviceAddress
+from .client import BatchError, LifxClient
 from .color import (
     degrees_to_hue,
     fraction_to_level,
@@ -29,6 +30,7 @@ from .exceptions import (
 )
 from .messages import LightHsbk
 from .products import Capabilities, Product, lookup
+from .retransmission import LinkStats, RetrySchedule
 from .transport import LIFX_PORT, LifxTransport
 
 __all__ = [

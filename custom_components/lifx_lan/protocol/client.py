@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import logging
 import random
 from typing import Any, Final, cast
 
+from .address import DeviceAddress
 from .exceptions import (
     LifxConnectionError,
     LifxError,
@@ -30,294 +31,27 @@ from .header import (
     serial_to_target,
     target_to_serial,
 )
-from .messages import (
-    PACKETS,
-    DeviceAcknowledgement,
-    DeviceStateUnhandled,
-    MultiZoneExtendedGetColorZones,
-    MultiZoneExtendedStateMultiZone,
-    MultiZoneGetColorZones,
-    MultiZoneStateMultiZone,
-    MultiZoneStateZone,
-    Packet,
-    Request,
-    TileGet64,
-    TileState64,
-)
-from .transport import LIFX_PORT, LifxTransport, canonical_sockaddr
+from .messages import PACKETS, DeviceAcknowledgement, DeviceStateUnhandled, Packet, Request
+from .replies import NO_REPLIES, ReplyCollector, collector_for, reply_types_for
+from .retransmission import MAX_RETRANSMIT_TIMEOUT, MIN_RETRANSMIT_GAP, LinkStats, RetrySchedule
+from .transport import LifxTransport
+
+# The client and the types its calls take and give back
+__all__ = ["BatchError", "DeviceAddress", "LifxClient", "LinkStats", "RetrySchedule"]
 
 _LOGGER = logging.getLogger(__package__)
 
 ACK_TYPE: Final = DeviceAcknowledgement.pkt_type
 UNHANDLED_TYPE: Final = DeviceStateUnhandled.pkt_type
 DEFAULT_INFLIGHT: Final = 30
-# Never more than 20 messages a second to one device, whatever the round trips say.
-MIN_RETRANSMIT_GAP: Final = 0.05
 # Requests due within this much of the timer's run are handled in the same run, so
 # retransmissions due together cost one wake-up, not one each.
 TIMER_SLACK: Final = 0.001
-# How much longer than the smoothed round trip a reply may take before a copy is resent
-RTO_MARGIN: Final = 0.5
-# A LIFX device answers within a second even in power save; a longer "round trip" is a
-# busy host's, and waiting longer than this between copies would only lose commands.
-MAX_RETRANSMIT_TIMEOUT: Final = 1.0
-# About how many recent copies the loss figure covers
-LOSS_WINDOW: Final = 200
 # How long a copy superseded by a retransmission may still be answered (and so not count
 # as lost) after its request finished
 LATE_REPLY_WINDOW: Final = 3.0
 # The longest wait between attempts to open a socket that closed under us
 REOPEN_MAX_DELAY: Final = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class RetrySchedule:
-    """When to send a request again, as data: escalating gaps and an overall deadline.
-
-    The n-th retransmission waits `gaps[n]` (the last gap repeats), stretched to the
-    device's measured retransmission timeout when that is longer, so a slow or lossy
-    device is not flooded. Nothing is sent after `deadline` seconds.
-    """
-
-    # Flat 100 ms gaps for the first second: on a lossy Wi-Fi link (30 % each way, so a
-    # request and its reply both survive only half the time) nine tries in that second
-    # bring the chance of failing below 0.2 %, and since each gap is far longer than a
-    # LAN round trip, no more datagrams are sent per success than with longer gaps.
-    # After that the gaps grow, so a device that is really gone is not flooded.
-    gaps: tuple[float, ...] = (0.1,) * 9 + (0.15, 0.2, 0.3, 0.5)
-    deadline: float = 5.0
-
-    def gap(self, attempt: int) -> float:
-        """The wait after the `attempt`-th transmission (1-based)."""
-        return self.gaps[min(attempt - 1, len(self.gaps) - 1)]
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceAddress:
-    """Where a device is: its serial (12 lowercase hex digits), host and UDP port."""
-
-    serial: str
-    host: str
-    port: int = LIFX_PORT
-    target: bytes = field(init=False, repr=False, compare=False)
-    sockaddr: tuple[str, int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        """Validate serial, host and port once; keep the wire target and socket address.
-
-        The host is kept in the canonical form replies come from (127.1 becomes
-        127.0.0.1), since replies are matched by address. A host that is not an IPv4
-        address, or a port outside 1..65535, raises LifxConnectionError here rather than
-        on every send.
-        """
-        object.__setattr__(self, "target", serial_to_target(self.serial))
-        object.__setattr__(self, "serial", self.target[:6].hex())
-        sockaddr = canonical_sockaddr(self.host, self.port)
-        object.__setattr__(self, "host", sockaddr[0])
-        object.__setattr__(self, "sockaddr", sockaddr)
-
-
-@dataclass(slots=True)
-class LinkStats:
-    """What the client has measured of one device's link.
-
-    Every copy of a request carries its own sequence number, so each reply says which copy
-    it answers: every answered copy is an unambiguous round-trip sample (no Karn's rule
-    needed), and a reply to a copy that was already superseded is not mistaken for loss.
-    """
-
-    requests: int = 0
-    transmissions: int = 0
-    # Copies answered, including late answers to copies sent again meanwhile
-    replies: int = 0
-    late_replies: int = 0
-    timeouts: int = 0
-    retransmissions: int = 0
-    smoothed_rtt: float | None = None
-    rtt_variance: float = 0.0
-    last_rtts: list[float] = field(default_factory=list)
-    # How long a reply can plausibly take on this link (0 until a round trip is measured)
-    retransmit_timeout: float = 0.0
-    # (transmissions, replies) as they were when the loss was read: the loss shown covers
-    # about the last LOSS_WINDOW copies, the link as it is now, not since start-up. Kept on
-    # reading, so that sending and receiving pay nothing for it.
-    loss_marks: list[tuple[int, int]] = field(default_factory=list)
-
-    def answered(self, rtt: float) -> None:
-        """Count one copy answered `rtt` seconds after it was sent; RFC 6298's estimator.
-
-        (One method, not two: it runs for every reply.)
-        """
-        self.replies += 1
-        smoothed = self.smoothed_rtt
-        if smoothed is None:
-            smoothed = rtt
-            variance = rtt / 2
-        else:
-            variance = 0.75 * self.rtt_variance + 0.25 * abs(smoothed - rtt)
-            smoothed = 0.875 * smoothed + 0.125 * rtt
-        self.smoothed_rtt = smoothed
-        self.rtt_variance = variance
-        # A device whose delay never varies drives the variance to nothing, which would put
-        # the timeout on the very instant its replies arrive: a copy may take half as long
-        # again as the smoothed round trip before it counts as lost.
-        margin, floor = 4 * variance, RTO_MARGIN * smoothed
-        timeout = smoothed + (margin if margin > floor else floor)
-        self.retransmit_timeout = (
-            timeout if timeout < MAX_RETRANSMIT_TIMEOUT else MAX_RETRANSMIT_TIMEOUT
-        )
-        last = self.last_rtts
-        last.append(rtt)
-        if len(last) > 64:
-            del last[:32]
-
-    @property
-    def rtt_median(self) -> float | None:
-        """Median of the recent round trips, in seconds."""
-        if not self.last_rtts:
-            return None
-        ordered = sorted(self.last_rtts)
-        return ordered[len(ordered) // 2]
-
-    @property
-    def loss(self) -> float:
-        """Fraction of the recent copies that got no reply at all (late replies count)."""
-        now = (self.transmissions, self.replies)
-        marks = self.loss_marks
-        # Start from the newest reading at least LOSS_WINDOW copies ago (else the oldest),
-        # and forget the readings before it.
-        start = 0
-        for index, (sent, _) in enumerate(marks):
-            if now[0] - sent >= LOSS_WINDOW:
-                start = index
-        del marks[:start]
-        if not marks or now[0] - marks[-1][0] >= LOSS_WINDOW // 4:
-            marks.append(now)
-        sent, answered = (now[0] - marks[0][0], now[1] - marks[0][1]) if len(marks) > 1 else now
-        if not sent:
-            return 0.0
-        return max(0.0, 1 - answered / sent)
-
-
-class _Collector:
-    """Decides when a request has all of its reply parts; the base takes one."""
-
-    __slots__ = ()
-
-    def add(self, reply: Packet) -> bool:
-        """Keep a reply part; return True when the request is complete."""
-        return True
-
-    def parts(self) -> list[Packet]:
-        """The parts in order."""
-        raise NotImplementedError
-
-
-class _ByIndex(_Collector):
-    """Parts keyed by an index; complete once every expected index has arrived."""
-
-    __slots__ = ("expected", "received")
-
-    def __init__(self) -> None:
-        self.expected: set[int] | None = None
-        self.received: dict[int, Packet] = {}
-
-    def expect(self, reply: Packet) -> set[int]:
-        raise NotImplementedError
-
-    def index(self, reply: Packet) -> int:
-        raise NotImplementedError
-
-    def add(self, reply: Packet) -> bool:
-        if self.expected is None:
-            self.expected = self.expect(reply)
-        self.received.setdefault(self.index(reply), reply)
-        return self.expected <= self.received.keys()
-
-    def parts(self) -> list[Packet]:
-        return [self.received[i] for i in sorted(self.received)]
-
-
-class _ZonesCollector(_ByIndex):
-    """GetColorZones: one StateMultiZone per 8 zones from start to min(end, count - 1)."""
-
-    __slots__ = ("end", "start")
-
-    def __init__(self, request: MultiZoneGetColorZones) -> None:
-        super().__init__()
-        self.start = request.start_index
-        self.end = request.end_index
-
-    def expect(self, reply: Packet) -> set[int]:
-        assert isinstance(reply, MultiZoneStateMultiZone | MultiZoneStateZone)
-        last = min(self.end, reply.count - 1)
-        if isinstance(reply, MultiZoneStateZone):
-            return set(range(self.start, last + 1))
-        return set(range(self.start, last + 1, 8))
-
-    def index(self, reply: Packet) -> int:
-        assert isinstance(reply, MultiZoneStateMultiZone | MultiZoneStateZone)
-        return reply.index
-
-
-class _ExtendedZonesCollector(_ByIndex):
-    """GetExtendedColorZones: one ExtendedStateMultiZone per 82 zones."""
-
-    __slots__ = ()
-
-    def expect(self, reply: Packet) -> set[int]:
-        assert isinstance(reply, MultiZoneExtendedStateMultiZone)
-        return set(range(0, max(reply.count, 1), 82))
-
-    def index(self, reply: Packet) -> int:
-        assert isinstance(reply, MultiZoneExtendedStateMultiZone)
-        return reply.index
-
-
-class _TilesCollector(_ByIndex):
-    """Get64: one State64 per tile asked for."""
-
-    __slots__ = ("tiles",)
-
-    def __init__(self, request: TileGet64) -> None:
-        super().__init__()
-        self.tiles = set(range(request.tile_index, request.tile_index + max(request.length, 1)))
-
-    def expect(self, reply: Packet) -> set[int]:
-        return self.tiles
-
-    def index(self, reply: Packet) -> int:
-        assert isinstance(reply, TileState64)
-        return reply.tile_index
-
-
-def _collector_for(message: Packet) -> _Collector | None:
-    """How the replies to a request are gathered; None for a request answered once."""
-    if isinstance(message, MultiZoneGetColorZones):
-        return _ZonesCollector(message)
-    if isinstance(message, MultiZoneExtendedGetColorZones):
-        return _ExtendedZonesCollector()
-    if isinstance(message, TileGet64):
-        return _TilesCollector(message)
-    return None
-
-
-# The answers each kind of request accepts, worked out once per message class
-_NO_REPLIES: Final[dict[int, type[Packet]]] = {}
-_REPLY_TYPES: dict[type[Packet], dict[int, type[Packet]]] = {}
-
-
-def _reply_types(message: Packet) -> dict[int, type[Packet]]:
-    kind = type(message)
-    types = _REPLY_TYPES.get(kind)
-    if types is None:
-        reply_type = cast(Request[Any], message).reply_type
-        types = {reply_type.pkt_type: reply_type}
-        if kind is MultiZoneGetColorZones:
-            # A one-zone range is answered with StateZone instead of StateMultiZone.
-            types[MultiZoneStateZone.pkt_type] = MultiZoneStateZone
-        _REPLY_TYPES[kind] = types
-    return types
 
 
 class _Pending:
@@ -349,7 +83,7 @@ class _Pending:
         datagram: bytes,
         ack: bool,
         reply_types: dict[int, type[Packet]],
-        collector: _Collector | None,
+        collector: ReplyCollector | None,
         schedule: RetrySchedule,
         link: LinkStats,
         future: asyncio.Future[list[Packet]],
@@ -699,10 +433,10 @@ class LifxClient:
                 + payload
             )
             if ack:
-                reply_types, collector = _NO_REPLIES, None
+                reply_types, collector = NO_REPLIES, None
             else:
-                reply_types = _reply_types(message)
-                collector = _collector_for(message)
+                reply_types = reply_types_for(message)
+                collector = collector_for(message)
         except BaseException:
             self._release_slot()
             raise
