@@ -1,7 +1,8 @@
 """lifx_lan's embedded asyncio client for the LIFX LAN protocol (no Home Assistant inside)."""
 
 from .address import DeviceAddress
-from .client import BatchError, LifxClient
+from .batch import BatchError
+from .client import LifxClient
 from .color import (
     degrees_to_hue,
     fraction_to_level,
