@@ -34,6 +34,8 @@ class BatchRequests(RequestExchange):
     ) -> AsyncIterator[tuple[DeviceAddress, R]]:
         """Ask many devices at once; yield replies as they arrive, collect failures."""
         async for address, parts in self._batch(addresses, message, False, errors, timeout):
+            # The reply boundary: a decoded part is handed over as the type its request
+            # promises, which holds for the reason given at _call's overloads.
             yield address, cast(R, parts[0])
 
     async def send_batch(
@@ -68,10 +70,9 @@ class BatchRequests(RequestExchange):
 
         def report(address: DeviceAddress, future: asyncio.Future[list[Packet]]) -> None:
             error = future.exception()
-            if error is None:
-                queue.put_nowait((address, future.result()))
-            else:
-                queue.put_nowait((address, cast(LifxError, error)))
+            # A request's future fails with nothing but a LifxError (see _finish)
+            assert error is None or isinstance(error, LifxError)
+            queue.put_nowait((address, future.result() if error is None else error))
 
         def start(index: int) -> None:
             """Start one request; its inflight slot is already taken."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, cast
+from typing import Final
 
 from .messages import (
     MultiZoneExtendedGetColorZones,
@@ -131,7 +131,11 @@ def reply_types_for(message: Packet) -> dict[int, type[Packet]]:
     kind = type(message)
     types = _REPLY_TYPES.get(kind)
     if types is None:
-        reply_type = cast(Request[Any], message).reply_type
+        if not isinstance(message, Request):
+            # Only a Request has a reply type: asking for a reply to anything else is the
+            # caller's mistake, reported as reading the missing attribute would report it.
+            raise AttributeError(f"{kind.__name__} has no reply_type: it is not a request")
+        reply_type = message.reply_type
         types = {reply_type.pkt_type: reply_type}
         if kind is MultiZoneGetColorZones:
             # A one-zone range is answered with StateZone instead of StateMultiZone.
