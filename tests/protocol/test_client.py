@@ -18,7 +18,7 @@ from custom_components.lifx_lan.protocol import (
     RetrySchedule,
     messages as m,
 )
-from custom_components.lifx_lan.protocol.client import TIMER_SLACK
+from custom_components.lifx_lan.protocol.exchange import TIMER_SLACK
 from custom_components.lifx_lan.protocol.header import pack_message
 from devtools.fake_lifx import FakeFleet
 

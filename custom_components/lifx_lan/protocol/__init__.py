@@ -1,6 +1,8 @@
 """lifx_lan's embedded asyncio client for the LIFX LAN protocol (no Home Assistant inside)."""
 
-from .client import BatchError, DeviceAddress, LifxClient, LinkStats, RetrySchedule
+from .address import DeviceAddress
+from .batch import BatchError
+from .client import LifxClient
 from .color import (
     degrees_to_hue,
     fraction_to_level,
@@ -19,6 +21,7 @@ from .exceptions import (
 )
 from .messages import LightHsbk
 from .products import Capabilities, Product, lookup
+from .retransmission import LinkStats, RetrySchedule
 from .state import (
     DeviceIdentity,
     DeviceProfile,
