@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import json
 import socket
 import sys
-from typing import Any, Final, NoReturn, override
+from typing import Final, NoReturn, override
 
 from .client import DeviceAddress, LifxClient, RetrySchedule
 from .color import hue_to_degrees, level_to_fraction, make_hsbk
@@ -208,10 +208,12 @@ async def resolve(client: LifxClient, args: argparse.Namespace) -> LifxDevice:
     return LifxDevice(client, answering[0].address)
 
 
-async def describe(client: LifxClient, device: DiscoveredDevice, timeout: float) -> dict[str, Any]:
+async def describe(
+    client: LifxClient, device: DiscoveredDevice, timeout: float
+) -> dict[str, object]:
     """Product id and label of a discovered device (None where it did not answer)."""
     address = device.address
-    result: dict[str, Any] = {
+    result: dict[str, object] = {
         "serial": device.serial,
         "host": device.host,
         "port": device.port,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Sequence
+from collections.abc import Awaitable, Sequence
 import logging
-from typing import Any, Final, Literal, overload
+from typing import Final, Literal, overload
 
 from .address import DeviceAddress
 from .batch import BatchError, BatchRequests
@@ -151,7 +151,7 @@ class LifxClient(BatchRequests):
         *,
         timeout: float | None = None,
         schedule: RetrySchedule | None = None,
-    ) -> Coroutine[Any, Any, R]:
+    ) -> Awaitable[R]:
         """Send a Get (or a Set with res_required) and return its State reply."""
         return self._call(address, message, False, timeout, schedule, True)
 
@@ -162,7 +162,7 @@ class LifxClient(BatchRequests):
         *,
         timeout: float | None = None,
         schedule: RetrySchedule | None = None,
-    ) -> Coroutine[Any, Any, list[R]]:
+    ) -> Awaitable[list[R]]:
         """Send a request answered in several parts and return every part, in order."""
         return self._call(address, message, False, timeout, schedule, False)
 
@@ -173,7 +173,7 @@ class LifxClient(BatchRequests):
         *,
         timeout: float | None = None,
         schedule: RetrySchedule | None = None,
-    ) -> Coroutine[Any, Any, None]:
+    ) -> Awaitable[None]:
         """Send a Set with ack_required; return once the device acknowledged it."""
         return self._call(address, message, True, timeout, schedule, False)
 

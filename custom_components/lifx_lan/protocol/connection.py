@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
-from typing import Any, Final
+from collections.abc import Awaitable
+from typing import Final
 
 from .client import DeviceAddress, LifxClient, RetrySchedule
 from .exceptions import LifxError, LifxProtocolError, LifxUnsupportedError
@@ -60,13 +60,13 @@ class DeviceConnection:
     # These hand back the client's coroutine rather than await it: one coroutine less
     # per request.
 
-    def _request[R: Packet](self, message: Request[R]) -> Coroutine[Any, Any, R]:
+    def _request[R: Packet](self, message: Request[R]) -> Awaitable[R]:
         return self.client.request(self.address, message, schedule=self.schedule)
 
-    def _request_all[R: Packet](self, message: Request[R]) -> Coroutine[Any, Any, list[R]]:
+    def _request_all[R: Packet](self, message: Request[R]) -> Awaitable[list[R]]:
         return self.client.request_all(self.address, message, schedule=self.schedule)
 
-    def _send(self, message: Packet) -> Coroutine[Any, Any, None]:
+    def _send(self, message: Packet) -> Awaitable[None]:
         return self.client.send(self.address, message, schedule=self.schedule)
 
     @property

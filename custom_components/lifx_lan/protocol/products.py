@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 import json
 from pathlib import Path
-from typing import Any, Final
+from typing import Final, TypedDict
 
 LIFX_VENDOR: Final = 1
 # The widest range any LIFX white channel has: a guess that never refuses a real value.
@@ -56,6 +56,34 @@ class Product:
     """Zones with no LED behind them: they read and write, but painting them shows nothing."""
 
 
+class _Features(TypedDict, total=False):
+    """A product's features as products.json states them (absent: the vendor default)."""
+
+    color: bool
+    temperature_range: list[int] | None
+    infrared: bool
+    multizone: bool
+    extended_multizone: bool
+    matrix: bool
+    chain: bool
+    hev: bool
+    relays: bool
+    buttons: bool
+
+
+class _Upgrade(TypedDict):
+    major: int
+    minor: int
+    features: _Features
+
+
+class _Entry(TypedDict, total=False):
+    pid: int
+    name: str
+    features: _Features
+    upgrades: list[_Upgrade]
+
+
 @dataclass(frozen=True, slots=True)
 class _Layout:
     """What products_layout.json says about the tile of one product."""
@@ -66,24 +94,33 @@ class _Layout:
     dark_zones: frozenset[int]
 
 
-def _apply(capabilities: Capabilities, features: dict[str, Any]) -> Capabilities:
-    changes: dict[str, Any] = {}
-    for name in Capabilities.__dataclass_fields__:
-        if name not in features:
-            continue
-        value = features[name]
-        if name == "temperature_range":
-            changes[name] = tuple(value) if value else None
-        else:
-            changes[name] = bool(value)
-    return replace(capabilities, **changes)
+def _apply(capabilities: Capabilities, features: _Features) -> Capabilities:
+    """The capabilities with what `features` states applied; absent features keep theirs."""
+    temperature_range = capabilities.temperature_range
+    if "temperature_range" in features:
+        kelvins = features["temperature_range"]
+        temperature_range = (kelvins[0], kelvins[1]) if kelvins else None
+    return Capabilities(
+        color=features.get("color", capabilities.color),
+        temperature_range=temperature_range,
+        infrared=features.get("infrared", capabilities.infrared),
+        multizone=features.get("multizone", capabilities.multizone),
+        extended_multizone=features.get("extended_multizone", capabilities.extended_multizone),
+        matrix=features.get("matrix", capabilities.matrix),
+        chain=features.get("chain", capabilities.chain),
+        hev=features.get("hev", capabilities.hev),
+        relays=features.get("relays", capabilities.relays),
+        buttons=features.get("buttons", capabilities.buttons),
+    )
 
 
-def _load() -> tuple[Capabilities, dict[int, dict[str, Any]]]:
+def _load() -> tuple[Capabilities, dict[int, _Entry]]:
+    # json.loads is untyped: the TypedDicts state the schema products.json follows.
     vendors = json.loads((Path(__file__).parent / "products.json").read_text())
     lifx = next(v for v in vendors if v["vid"] == LIFX_VENDOR)
     defaults = _apply(Capabilities(), lifx["defaults"])
-    return defaults, {product["pid"]: product for product in lifx["products"]}
+    products: list[_Entry] = lifx["products"]
+    return defaults, {product["pid"]: product for product in products}
 
 
 def _load_layouts() -> dict[int, _Layout]:
