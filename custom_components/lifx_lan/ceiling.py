@@ -24,10 +24,6 @@ def is_ceiling(coordinator: LifxCoordinator) -> bool:
     )
 
 
-async def _send_nothing(device: LifxDevice) -> None:
-    """Send nothing: the Ceiling is off and stays dark."""
-
-
 class LifxCeilingPart(LifxColorLight):
     """The uplight (the ring, the last zone) or the downlight (every other zone) of a Ceiling.
 
@@ -76,7 +72,7 @@ class LifxCeilingPart(LifxColorLight):
             frame[index] = color
         lit = any(z.brightness for z in frame)
         if not device_on and not lit:
-            return Command(_send_nothing)
+            return Command.nothing()
 
         async def send(device: LifxDevice) -> None:
             if device_on or lit:

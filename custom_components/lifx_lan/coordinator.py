@@ -60,6 +60,15 @@ class Command:
     send: Send
     update: Update | None = None
 
+    @classmethod
+    def nothing(cls) -> Command:
+        """A command that sends nothing: the device is as asked already."""
+        return cls(_send_nothing)
+
+
+async def _send_nothing(device: LifxDevice) -> None:
+    """Send nothing."""
+
 
 class LifxCoordinator(DataUpdateCoordinator[LifxData]):
     """Polls one device and carries commands to it."""

@@ -12,20 +12,16 @@ from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import MultiZoneEffectType, TileEffectSkyType, TileEffectType
+from .protocol.state import (
+    CLOUD_SATURATION_MAX,
+    CLOUD_SATURATION_MIN,
+    MATRIX_EFFECTS,
+    MULTIZONE_EFFECTS,
+    SKY_EFFECTS,
+)
 from .themes import palette
 
-MULTIZONE_EFFECTS = ("move",)
-MATRIX_EFFECTS = ("morph", "flame", "sky_sunrise", "sky_sunset", "sky_clouds")
-SKY_TYPES = {
-    "sky_sunrise": TileEffectSkyType.SUNRISE,
-    "sky_sunset": TileEffectSkyType.SUNSET,
-    "sky_clouds": TileEffectSkyType.CLOUDS,
-}
-
-# How saturated the sky effect's clouds are, 0..255: LIFX's own defaults, stated here once
-# for the effect_sky action's fields and the light's sky effects.
-CLOUD_SATURATION_MIN = 50
-CLOUD_SATURATION_MAX = 180
+SKY_TYPES = {name: TileEffectSkyType(value) for value, name in SKY_EFFECTS.items()}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,13 +109,9 @@ async def async_start_effect(
 def _switch_on(data: LifxData, transition: float) -> Command:
     """Switch the light on, fading in, unless it is on already."""
     if data.power:
-        return Command(_send_nothing)
+        return Command.nothing()
 
     async def send(device: LifxDevice) -> None:
         await device.set_power(True, transition)
 
     return Command(send, lambda state: state.with_power(True))
-
-
-async def _send_nothing(device: LifxDevice) -> None:
-    """Send nothing: the light is on already."""

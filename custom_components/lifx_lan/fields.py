@@ -18,8 +18,9 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from .const import DOMAIN
-from .effects import CLOUD_SATURATION_MAX, CLOUD_SATURATION_MIN, SKY_TYPES
+from .effects import SKY_TYPES
 from .protocol.products import DEFAULT_TEMPERATURE_RANGE
+from .protocol.state import CLOUD_SATURATION_MAX, CLOUD_SATURATION_MIN
 from .themes import THEMES
 
 

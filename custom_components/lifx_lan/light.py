@@ -20,10 +20,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .ceiling import LifxCeilingPart, is_ceiling
 from .colors import ColorRequest, LifxColorLight, scale_brightness, with_brightness
 from .coordinator import Command, LifxConfigEntry, LifxCoordinator, LifxData
-from .effects import MATRIX_EFFECTS, MULTIZONE_EFFECTS, async_start_effect
+from .effects import async_start_effect
 from .helpers import lifx_exception_handler
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
+from .protocol.state import MATRIX_EFFECTS, MULTIZONE_EFFECTS
 
 # Commands to one device are serialised by its coordinator; devices are independent.
 PARALLEL_UPDATES = 0

@@ -34,6 +34,8 @@ from .messages import (
     TileSetEffect,
 )
 from .state import (
+    CLOUD_SATURATION_MAX,
+    CLOUD_SATURATION_MIN,
     EffectState,
     TileInfo,
 )
@@ -227,8 +229,8 @@ class ZonesAndTiles(DeviceConnection):
         duration: float = 0.0,
         palette: Sequence[LightHsbk] = (),
         sky_type: TileEffectSkyType = TileEffectSkyType.SUNRISE,
-        cloud_saturation_min: int = 50,
-        cloud_saturation_max: int = 180,
+        cloud_saturation_min: int = CLOUD_SATURATION_MIN,
+        cloud_saturation_max: int = CLOUD_SATURATION_MAX,
     ) -> None:
         """Start (MORPH, FLAME, SKY) or stop (OFF) the matrix firmware effect."""
         if len(palette) > MAX_PALETTE:

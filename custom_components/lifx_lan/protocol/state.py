@@ -133,6 +133,10 @@ class DeviceProfile:
 MULTIZONE_EFFECTS: Final = ("move",)
 MATRIX_EFFECTS: Final = ("morph", "flame", "sky_sunrise", "sky_sunset", "sky_clouds")
 SKY_EFFECTS: Final = {0: "sky_sunrise", 1: "sky_sunset", 2: "sky_clouds"}
+# How saturated the sky effect's clouds are, 0..255, unless a caller says otherwise: the
+# values the LIFX app starts the effect with.
+CLOUD_SATURATION_MIN: Final = 50
+CLOUD_SATURATION_MAX: Final = 180
 
 
 def effect_name(state: EffectState, matrix: bool) -> str | None:
