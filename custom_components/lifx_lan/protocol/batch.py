@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import cast
 
 from .address import DeviceAddress
@@ -84,7 +85,7 @@ class BatchRequests(RequestExchange):
                 # the slot back.
                 queue.put_nowait((address, err))
                 return
-            future.add_done_callback(lambda f, a=address: report(a, f))  # type: ignore[misc]
+            future.add_done_callback(partial(report, address))
 
         # Start every request that fits in the inflight limit in one pass, no awaits.
         for index in range(len(targets)):

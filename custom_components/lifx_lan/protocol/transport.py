@@ -118,7 +118,8 @@ class LifxTransport(asyncio.DatagramProtocol):
         _LOGGER.debug("UDP error: %s", exc)
 
     @override
-    def datagram_received(self, data: bytes, addr: tuple[str | int, int]) -> None:
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        # The socket is AF_INET (see open()): every peer address is (host, port).
         self.received += 1
         length = len(data)
         if length < HEADER_SIZE:
@@ -134,7 +135,7 @@ class LifxTransport(asyncio.DatagramProtocol):
         if field & PROTOCOL_MASK != PROTOCOL_NUMBER:
             self.drops["bad_protocol"] += 1
             return
-        self._handler(source, target, flags, sequence, pkt_type, data, addr)  # type: ignore[arg-type]
+        self._handler(source, target, flags, sequence, pkt_type, data, addr)
 
     def send(self, data: bytes, address: tuple[str, int]) -> None:
         """Send one datagram; never blocks (UDP sendto on a non-blocking socket).
