@@ -23,6 +23,3 @@ DISCOVERY_EXTRA_TARGETS: Final = ("127.0.0.1",)
 DISCOVERY_TIMEOUT: Final = 3.0
 # A background scan finds devices that changed address (DHCP) and new ones.
 DISCOVERY_INTERVAL: Final = timedelta(minutes=5)
-
-# How long one poll or command may take before the device counts as not answering.
-REQUEST_TIMEOUT: Final = 5.0
