@@ -89,10 +89,6 @@ def test_the_shipped_languages_are_all_there() -> None:
     assert set(SHIPPED_LANGUAGES) <= set(languages())
 
 
-def test_english_is_a_copy_of_strings_json() -> None:
-    assert load(languages()["en"]) == load(translations.STRINGS)
-
-
 @pytest.mark.parametrize("language", sorted(languages()))
 def test_every_language_has_exactly_the_keys_of_strings_json(language: str) -> None:
     source = load(translations.STRINGS)
