@@ -6,10 +6,10 @@ from typing import Any
 
 from homeassistant.components.light import LightEntityFeature
 
-from .colors import LifxColorLight, with_brightness
+from .colors import ColorRequest, LifxColorLight, scale_brightness, with_brightness
 from .coordinator import Command, LifxCoordinator, LifxData
 from .helpers import lifx_exception_handler
-from .protocol import LifxDevice, LightHsbk
+from .protocol import LifxDevice, LightHsbk, fraction_to_level
 
 CEILING_PRODUCTS = frozenset({176, 177, 201, 202})
 
@@ -92,8 +92,17 @@ class LifxCeilingPart(LifxColorLight):
         """Light this part only."""
         duration = self._transition(kwargs)
 
+        request = ColorRequest.from_turn_on(kwargs)
+
         def plan(data: LifxData) -> Command:
             base = self._part_color(data)
+            if not request.changes_color and base.brightness:
+                # Brightness alone (or nothing): the part's picture, painted cell by cell
+                # (lifx_lan.set_cells), stays and is dimmed or brightened as a whole.
+                target = request.brightness
+                ratio = 1.0 if target is None else fraction_to_level(target) / base.brightness
+                zones = scale_brightness([data.tiles[0][i] for i in self._zones], ratio)
+                return self._paint(data, dict(zip(self._zones, zones, strict=True)), duration)
             color = self._turn_on_color(kwargs, base, lit=self._part_lit(data)) or base
             if color.brightness == 0:
                 color = with_brightness(color, 65535)
