@@ -102,6 +102,7 @@ STEPS: list[tuple[str, float, tuple[str, ...]]] = [
     ("config_flow_manual", 60, ("config_flow_discovery",)),
     ("entities", 60, ("config_flow_manual",)),
     ("light_commands", 60, ("entities",)),
+    ("cells", 60, ("entities",)),
     ("switches", 30, ("entities",)),
     ("effects", 30, ("entities",)),
     ("group", 60, ("entities",)),
@@ -559,6 +560,68 @@ class Driver:
         return (
             "colour+brightness with a 2 s fade, kelvin+brightness on a white bulb, "
             "120 strip zones, 5 tiles, tiles off: all read back from the emulators"
+        )
+
+    async def step_cells(self) -> str:
+        """lifx_lan.set_cells: a rectangle on tile 3 of the chain and on the 16x8 Ceiling."""
+        tiles_before = [tile["colors"] for tile in (await self.emulated(TILES))["tiles"]]
+        await self.api.action(
+            "lifx_lan",
+            "set_cells",
+            entity_id=self.light(TILES),
+            tile=3,
+            x=2,
+            y=1,
+            width=3,
+            height=4,
+            hs_color=[240, 100],
+            brightness_pct=50,
+        )
+        rectangle = {y * 8 + x for y in range(1, 5) for x in range(2, 5)}
+
+        def tile_painted(state: dict[str, Any]) -> None:
+            tiles = [tile["colors"] for tile in state["tiles"]]
+            for index, (tile, before) in enumerate(zip(tiles, tiles_before, strict=True)):
+                for zone, (colour, was) in enumerate(zip(tile, before, strict=True)):
+                    if index == 3 and zone in rectangle:
+                        hue, saturation, brightness, _ = colour
+                        near(hue, hue_level(240), f"tile 3 cell {zone} hue")
+                        near(saturation, LEVEL, f"tile 3 cell {zone} saturation")
+                        near(brightness, LEVEL / 2, f"tile 3 cell {zone} brightness")
+                    else:
+                        assert colour == was, f"tile {index} cell {zone}: {was} -> {colour}"
+
+        await self.wait_emulated(TILES, tile_painted)
+
+        # Rows 5 to 7 at the Ceiling's left edge: cells 112 and 113 have no LED.
+        (ceiling_before,) = [tile["colors"] for tile in (await self.emulated(CEILING))["tiles"]]
+        await self.api.action(
+            "lifx_lan",
+            "set_cells",
+            entity_id=self.light(CEILING),
+            x=0,
+            y=5,
+            width=3,
+            height=3,
+            kelvin=2700,
+        )
+        lit = {y * 16 + x for y in range(5, 8) for x in range(3)} - {112, 113}
+
+        def ceiling_painted(state: dict[str, Any]) -> None:
+            ((width, height),) = [(t["width"], t["height"]) for t in state["tiles"]]
+            assert (width, height) == (16, 8), f"a {width}x{height} Ceiling"
+            colours = state["tiles"][0]["colors"]
+            for zone, (colour, was) in enumerate(zip(colours, ceiling_before, strict=True)):
+                if zone in lit:
+                    assert colour[1] == 0, f"cell {zone} saturation {colour[1]}"
+                    assert colour[3] == 2700, f"cell {zone} kelvin {colour[3]}"
+                else:
+                    assert colour == was, f"cell {zone}: {was} -> {colour}"
+
+        await self.wait_emulated(CEILING, ceiling_painted)
+        return (
+            "a 3x4 rectangle on tile 3 of 5 and a 3x3 corner of the 16x8 Ceiling (its two "
+            "cells without LED skipped): painted cells and every other cell read back"
         )
 
     @staticmethod
