@@ -15,6 +15,7 @@ from homeassistant.components.light import (
     LightEntityFeature,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .ceiling import LifxCeilingPart, is_ceiling
@@ -24,6 +25,7 @@ from .effects import MATRIX_EFFECTS, MULTIZONE_EFFECTS, async_start_effect
 from .helpers import lifx_exception_handler
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
+from .segments import LifxSegment, Segment, segments_of
 
 # Commands to one device are serialised by its coordinator; devices are independent.
 PARALLEL_UPDATES = 0
@@ -36,7 +38,7 @@ async def async_setup_entry(
     entry: LifxConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the light of a device that has one, and a Ceiling's uplight and downlight."""
+    """Add the light of a device that has one, a Ceiling's parts and a strip's segments."""
     coordinator = entry.runtime_data
     if not coordinator.capabilities.is_light:
         return
@@ -46,7 +48,31 @@ async def async_setup_entry(
             LifxCeilingPart(coordinator, "uplight"),
             LifxCeilingPart(coordinator, "downlight"),
         ]
+    segments = _async_segments(hass, entry)
+    every_part = {zone for segment in segments for zone in segment.zones}
+    entities += [LifxSegment(coordinator, segment, every_part) for segment in segments]
     async_add_entities(entities)
+
+    async def reload_on_new_segments(hass: HomeAssistant, entry: LifxConfigEntry) -> None:
+        # Segments are entities: changed in the options, the device is set up again.
+        if segments_of(entry) != segments:
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(entry.add_update_listener(reload_on_new_segments))
+
+
+def _async_segments(hass: HomeAssistant, entry: LifxConfigEntry) -> list[Segment]:
+    """The strip's segments that fit its zones; lights of segments since removed go."""
+    coordinator = entry.runtime_data
+    zone_count = len(coordinator.data.zones) if coordinator.capabilities.multizone else 0
+    segments = [s for s in segments_of(entry) if s.last < zone_count]
+    wanted = {f"{coordinator.serial}_{s.key}" for s in segments}
+    registry = er.async_get(hass)
+    for registered in er.async_entries_for_config_entry(registry, entry.entry_id):
+        unique_id = registered.unique_id
+        if unique_id.startswith(f"{coordinator.serial}_segment_") and unique_id not in wanted:
+            registry.async_remove(registered.entity_id)
+    return segments
 
 
 class LifxLight(LifxColorLight):
