@@ -136,7 +136,11 @@ class LifxLight(LifxColorLight):
 
         def plan(data: LifxData) -> Command:
             was_on = data.power
-            color = self._turn_on_color(kwargs, _whole_color(data), lit=was_on)
+            base = _whole_color(data)
+            if _all_black(data):
+                # Every zone dark (each segment or Ceiling part turned off): on means lit.
+                base = with_brightness(base, 0)
+            color = self._turn_on_color(kwargs, base, lit=was_on)
             if color is not None and not has_color and (data.zones or data.tiles):
                 return self._scale_scene(data, color.brightness, duration)
 
@@ -158,7 +162,8 @@ class LifxLight(LifxColorLight):
         """Change the brightness of a strip or tiles without wiping their pattern."""
         was_on = data.power
         base = _whole_color(data)
-        current = base.brightness
+        # With every zone black there is no pattern to keep
+        current = 0 if _all_black(data) else base.brightness
         ratio = brightness / current if current else 1.0
         fade = duration if was_on else 0.0
         chain = self.coordinator.chain
@@ -228,3 +233,9 @@ def _whole_color(data: LifxData) -> LightHsbk:
     color = data.color
     assert color is not None
     return color
+
+
+def _all_black(data: LifxData) -> bool:
+    """Whether the device has zones or cells and every one of them is black."""
+    cells = [*data.zones, *(cell for tile in data.tiles for cell in tile)]
+    return bool(cells) and not any(cell.brightness for cell in cells)

@@ -97,6 +97,14 @@ async def test_segments_are_lights_that_change_only_their_zones(
     assert all(z.brightness > 0 for z in zones_of(fake.zones, WINDOW))
     assert [hass.states.get(e).state for e in ZONES] == [STATE_OFF, STATE_OFF, STATE_ON]
 
+    # Every segment dark and the strip off: the whole strip's light turns on lit, evenly.
+    await light(hass, SERVICE_TURN_OFF, WINDOW)
+    assert fake.power == 0
+    await light(hass, SERVICE_TURN_ON, "light.extended_strip")
+    assert fake.power == 65535
+    assert all(z.brightness == 65535 for z in fake.zones)
+    assert all(hass.states.get(e).state == STATE_ON for e in ZONES)
+
 
 async def test_a_light_group_of_segments_paints_each_segment(
     hass: HomeAssistant, add_device: AddDevice
