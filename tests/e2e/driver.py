@@ -103,6 +103,7 @@ STEPS: list[tuple[str, float, tuple[str, ...]]] = [
     ("entities", 60, ("config_flow_manual",)),
     ("light_commands", 60, ("entities",)),
     ("cells", 60, ("entities",)),
+    ("segments", 60, ("entities",)),
     ("switches", 30, ("entities",)),
     ("effects", 30, ("entities",)),
     ("group", 60, ("entities",)),
@@ -218,6 +219,8 @@ class Driver:
         self.entity: dict[tuple[str, str], str] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self.entries: dict[str, dict[str, Any]] = {}
+        # The strip's segment lights, once step_segments made them
+        self.segment_names: list[str] = []
         self.group_entity = ""
 
     @property
@@ -624,6 +627,67 @@ class Driver:
             "cells without LED skipped): painted cells and every other cell read back"
         )
 
+    async def step_segments(self) -> str:
+        """Three segments of the strip set in its options, then driven as lights."""
+        entry_id = self.entries[LABELS[STRIP]]["entry_id"]
+        path = "config_entries/options/flow"
+        form = await self.api.flow_start(entry_id, path=path)
+        form = await self.api.flow_step(form["flow_id"], {"poll_interval": 10}, path=path)
+        if form.get("step_id") != "segments":
+            raise AssertionError(f"the strip's options gave {form}")
+        text = "Desk: 0-39\nShelf: 40-79\nWindow: 80-119"
+        saved = await self.api.flow_step(form["flow_id"], {"segments": text}, path=path)
+        if saved.get("type") != "create_entry":
+            raise AssertionError(f"saving the segments gave {saved}")
+        lights: dict[str, str] = {}
+        deadline = time.monotonic() + 20
+        while len(lights) < 3:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"segment lights after the reload: {lights}")
+            await asyncio.sleep(0.25)
+            registry = await self.api.ws("config/entity_registry/list")
+            lights = {
+                e["unique_id"].removeprefix(f"{STRIP}_segment_"): e["entity_id"]
+                for e in registry
+                if e["unique_id"].startswith(f"{STRIP}_segment_")
+            }
+        for entity_id in lights.values():
+            await self.api.wait_state(entity_id, lambda s: s["state"] in ("on", "off"))
+        before = (await self.emulated(STRIP))["zones"]
+
+        await self.api.action(
+            "light", "turn_on", entity_id=lights["desk"], hs_color=[120, 100], brightness=255
+        )
+        await self.api.action("light", "turn_off", entity_id=lights["shelf"])
+
+        def painted(state: dict[str, Any]) -> None:
+            zones = state["zones"]
+            for index in range(40):
+                near(zones[index][0], hue_level(120), f"desk zone {index} hue")
+                near(zones[index][2], LEVEL, f"desk zone {index} brightness")
+            for index in range(40, 80):
+                assert zones[index][2] == 0, f"shelf zone {index}: {zones[index]}"
+            assert zones[80:] == before[80:], "the window's zones changed"
+
+        await self.wait_emulated(STRIP, painted)
+        for name in ("desk", "window"):
+            await self.api.action("light", "turn_off", entity_id=lights[name])
+        await self.wait_emulated(STRIP, lambda s: self._assert_power(s, 0))
+        await self.api.action("light", "turn_on", entity_id=lights["window"])
+
+        def window_alone(state: dict[str, Any]) -> None:
+            self._assert_power(state, LEVEL)
+            zones = state["zones"]
+            assert all(zone[2] == 0 for zone in zones[:80]), "desk or shelf lit"
+            assert all(zone[2] > 0 for zone in zones[80:]), "window dark"
+
+        await self.wait_emulated(STRIP, window_alone)
+        self.segment_names = ["Desk", "Shelf", "Window"]
+        return (
+            f"{', '.join(sorted(lights.values()))}: desk green and shelf off leave the window; "
+            "all off switches the strip off; the window on lights alone"
+        )
+
     @staticmethod
     def _assert_power(state: dict[str, Any], power: int) -> None:
         assert state["power"] == power, f"power {state['power']}, expected {power}"
@@ -889,7 +953,7 @@ class Driver:
         strip = self.devices[STRIP]["id"]
         await visit(
             f"/config/devices/device/{strip}",
-            ["Z strip", "LIFX Z US", "Identify", "Restart"],
+            ["Z strip", "LIFX Z US", "Identify", "Restart", *self.segment_names],
             "device.png",
         )
         return "rendered and saved " + ", ".join(shots)
