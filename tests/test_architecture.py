@@ -30,6 +30,9 @@ ROOMS: dict[str, int] = {
     "effects": MEANING,
     "ceiling": MEANING,
     "fields": MEANING,
+    "parts": MEANING,
+    "segments": MEANING,
+    "cells": MEANING,
     "services": ENTRY,
     "light": ENTRY,
     "switch": ENTRY,
@@ -39,8 +42,12 @@ ROOMS: dict[str, int] = {
     "binary_sensor": ENTRY,
     "diagnostics": ENTRY,
     "config_flow": ENTRY,
+    "options_flow": ENTRY,
     "__init__": WIRING,
 }
+
+# The options flow is the config flow's second half, in a module of its own for length.
+SIDEWAYS = {("config_flow", "options_flow")}
 
 
 def _room(module: str) -> int:
@@ -92,7 +99,11 @@ def test_imports_go_only_to_lower_rooms() -> None:
         for line, imported in _runtime_imports(path):
             checked += 1
             target = _room(imported)
-            allowed = target < room or (target == room and room != ENTRY)
+            allowed = (
+                target < room
+                or (target == room and room != ENTRY)
+                or (importer, imported) in SIDEWAYS
+            )
             if not allowed:
                 wrong.append(f"{importer}:{line} imports {imported}")
     assert checked > 100

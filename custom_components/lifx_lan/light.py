@@ -15,6 +15,7 @@ from homeassistant.components.light import (
     LightEntityFeature,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .ceiling import LifxCeilingPart, is_ceiling
@@ -25,6 +26,7 @@ from .helpers import lifx_exception_handler
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
 from .protocol.state import MATRIX_EFFECTS, MULTIZONE_EFFECTS
+from .segments import LifxSegment, Segment, segments_of
 
 # Commands to one device are serialised by its coordinator; devices are independent.
 PARALLEL_UPDATES = 0
@@ -37,7 +39,7 @@ async def async_setup_entry(
     entry: LifxConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the light of a device that has one, and a Ceiling's uplight and downlight."""
+    """Add the light of a device that has one, a Ceiling's parts and a strip's segments."""
     coordinator = entry.runtime_data
     if not coordinator.capabilities.is_light:
         return
@@ -47,7 +49,31 @@ async def async_setup_entry(
             LifxCeilingPart(coordinator, "uplight"),
             LifxCeilingPart(coordinator, "downlight"),
         ]
+    segments = _async_segments(hass, entry)
+    every_part = {zone for segment in segments for zone in segment.zones}
+    entities += [LifxSegment(coordinator, segment, every_part) for segment in segments]
     async_add_entities(entities)
+
+    async def reload_on_new_segments(hass: HomeAssistant, entry: LifxConfigEntry) -> None:
+        # Segments are entities: changed in the options, the device is set up again.
+        if segments_of(entry) != segments:
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(entry.add_update_listener(reload_on_new_segments))
+
+
+def _async_segments(hass: HomeAssistant, entry: LifxConfigEntry) -> list[Segment]:
+    """The strip's segments that fit its zones; lights of segments since removed go."""
+    coordinator = entry.runtime_data
+    zone_count = len(coordinator.data.zones) if coordinator.capabilities.multizone else 0
+    segments = [s for s in segments_of(entry) if s.last < zone_count]
+    wanted = {f"{coordinator.serial}_{s.key}" for s in segments}
+    registry = er.async_get(hass)
+    for registered in er.async_entries_for_config_entry(registry, entry.entry_id):
+        unique_id = registered.unique_id
+        if unique_id.startswith(f"{coordinator.serial}_segment_") and unique_id not in wanted:
+            registry.async_remove(registered.entity_id)
+    return segments
 
 
 class LifxLight(LifxColorLight):
@@ -111,7 +137,11 @@ class LifxLight(LifxColorLight):
 
         def plan(data: LifxData) -> Command:
             was_on = data.power
-            color = self._turn_on_color(kwargs, _whole_color(data), lit=was_on)
+            base = _whole_color(data)
+            if _all_black(data):
+                # Every zone dark (each segment or Ceiling part turned off): on means lit.
+                base = with_brightness(base, 0)
+            color = self._turn_on_color(kwargs, base, lit=was_on)
             if color is not None and not has_color and (data.zones or data.tiles):
                 return self._scale_scene(data, color.brightness, duration)
 
@@ -133,7 +163,8 @@ class LifxLight(LifxColorLight):
         """Change the brightness of a strip or tiles without wiping their pattern."""
         was_on = data.power
         base = _whole_color(data)
-        current = base.brightness
+        # With every zone black there is no pattern to keep
+        current = 0 if _all_black(data) else base.brightness
         ratio = brightness / current if current else 1.0
         fade = duration if was_on else 0.0
         chain = self.coordinator.chain
@@ -203,3 +234,9 @@ def _whole_color(data: LifxData) -> LightHsbk:
     color = data.color
     assert color is not None
     return color
+
+
+def _all_black(data: LifxData) -> bool:
+    """Whether the device has zones or cells and every one of them is black."""
+    cells = [*data.zones, *(cell for tile in data.tiles for cell in tile)]
+    return bool(cells) and not any(cell.brightness for cell in cells)

@@ -20,7 +20,7 @@ from homeassistant.helpers import (
     entity_registry as er,
 )
 
-from . import fields as f
+from . import cells, fields as f
 from .colors import ColorRequest, kelvin_range
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
@@ -218,6 +218,10 @@ def _waveform(waveform: LightWaveform) -> Handler:
     return handler
 
 
+async def _set_cells(hass: HomeAssistant, call: ServiceCall) -> None:
+    await cells.async_set_cells(_targets(hass, call), call.data)
+
+
 async def _paint_theme(hass: HomeAssistant, call: ServiceCall) -> None:
     await async_paint_theme(_targets(hass, call), call.data["theme"], call.data["transition"])
 
@@ -270,6 +274,7 @@ class Action:
 ACTIONS: dict[str, Action] = {
     "set_state": Action(_set_state, (f.POWER, *f.COLOR, f.TRANSITION)),
     "set_zones": Action(_set_zones, (f.ZONE_START, f.ZONE_END, *f.COLOR, f.COLORS, f.TRANSITION)),
+    "set_cells": Action(_set_cells, cells.FIELDS),
     "pulse": Action(_waveform(LightWaveform.PULSE), f.WAVEFORM),
     "breathe": Action(_waveform(LightWaveform.SINE), f.WAVEFORM),
     "paint_theme": Action(_paint_theme, (f.PAINTED_THEME, f.TRANSITION)),

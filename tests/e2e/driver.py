@@ -102,6 +102,8 @@ STEPS: list[tuple[str, float, tuple[str, ...]]] = [
     ("config_flow_manual", 60, ("config_flow_discovery",)),
     ("entities", 60, ("config_flow_manual",)),
     ("light_commands", 60, ("entities",)),
+    ("cells", 60, ("entities",)),
+    ("segments", 60, ("entities",)),
     ("switches", 30, ("entities",)),
     ("effects", 30, ("entities",)),
     ("group", 60, ("entities",)),
@@ -217,6 +219,8 @@ class Driver:
         self.entity: dict[tuple[str, str], str] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self.entries: dict[str, dict[str, Any]] = {}
+        # The strip's segment lights, once step_segments made them
+        self.segment_names: list[str] = []
         self.group_entity = ""
 
     @property
@@ -561,6 +565,129 @@ class Driver:
             "120 strip zones, 5 tiles, tiles off: all read back from the emulators"
         )
 
+    async def step_cells(self) -> str:
+        """lifx_lan.set_cells: a rectangle on tile 3 of the chain and on the 16x8 Ceiling."""
+        tiles_before = [tile["colors"] for tile in (await self.emulated(TILES))["tiles"]]
+        await self.api.action(
+            "lifx_lan",
+            "set_cells",
+            entity_id=self.light(TILES),
+            tile=3,
+            x=2,
+            y=1,
+            width=3,
+            height=4,
+            hs_color=[240, 100],
+            brightness_pct=50,
+        )
+        rectangle = {y * 8 + x for y in range(1, 5) for x in range(2, 5)}
+
+        def tile_painted(state: dict[str, Any]) -> None:
+            tiles = [tile["colors"] for tile in state["tiles"]]
+            for index, (tile, before) in enumerate(zip(tiles, tiles_before, strict=True)):
+                for zone, (colour, was) in enumerate(zip(tile, before, strict=True)):
+                    if index == 3 and zone in rectangle:
+                        hue, saturation, brightness, _ = colour
+                        near(hue, hue_level(240), f"tile 3 cell {zone} hue")
+                        near(saturation, LEVEL, f"tile 3 cell {zone} saturation")
+                        near(brightness, LEVEL / 2, f"tile 3 cell {zone} brightness")
+                    else:
+                        assert colour == was, f"tile {index} cell {zone}: {was} -> {colour}"
+
+        await self.wait_emulated(TILES, tile_painted)
+
+        # Rows 5 to 7 at the Ceiling's left edge: cells 112 and 113 have no LED.
+        (ceiling_before,) = [tile["colors"] for tile in (await self.emulated(CEILING))["tiles"]]
+        await self.api.action(
+            "lifx_lan",
+            "set_cells",
+            entity_id=self.light(CEILING),
+            x=0,
+            y=5,
+            width=3,
+            height=3,
+            kelvin=2700,
+        )
+        lit = {y * 16 + x for y in range(5, 8) for x in range(3)} - {112, 113}
+
+        def ceiling_painted(state: dict[str, Any]) -> None:
+            ((width, height),) = [(t["width"], t["height"]) for t in state["tiles"]]
+            assert (width, height) == (16, 8), f"a {width}x{height} Ceiling"
+            colours = state["tiles"][0]["colors"]
+            for zone, (colour, was) in enumerate(zip(colours, ceiling_before, strict=True)):
+                if zone in lit:
+                    assert colour[1] == 0, f"cell {zone} saturation {colour[1]}"
+                    assert colour[3] == 2700, f"cell {zone} kelvin {colour[3]}"
+                else:
+                    assert colour == was, f"cell {zone}: {was} -> {colour}"
+
+        await self.wait_emulated(CEILING, ceiling_painted)
+        return (
+            "a 3x4 rectangle on tile 3 of 5 and a 3x3 corner of the 16x8 Ceiling (its two "
+            "cells without LED skipped): painted cells and every other cell read back"
+        )
+
+    async def step_segments(self) -> str:
+        """Three segments of the strip set in its options, then driven as lights."""
+        entry_id = self.entries[LABELS[STRIP]]["entry_id"]
+        path = "config_entries/options/flow"
+        form = await self.api.flow_start(entry_id, path=path)
+        form = await self.api.flow_step(form["flow_id"], {"poll_interval": 10}, path=path)
+        if form.get("step_id") != "segments":
+            raise AssertionError(f"the strip's options gave {form}")
+        text = "Desk: 0-39\nShelf: 40-79\nWindow: 80-119"
+        saved = await self.api.flow_step(form["flow_id"], {"segments": text}, path=path)
+        if saved.get("type") != "create_entry":
+            raise AssertionError(f"saving the segments gave {saved}")
+        lights: dict[str, str] = {}
+        deadline = time.monotonic() + 20
+        while len(lights) < 3:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"segment lights after the reload: {lights}")
+            await asyncio.sleep(0.25)
+            registry = await self.api.ws("config/entity_registry/list")
+            lights = {
+                e["unique_id"].removeprefix(f"{STRIP}_segment_"): e["entity_id"]
+                for e in registry
+                if e["unique_id"].startswith(f"{STRIP}_segment_")
+            }
+        for entity_id in lights.values():
+            await self.api.wait_state(entity_id, lambda s: s["state"] in ("on", "off"))
+        before = (await self.emulated(STRIP))["zones"]
+
+        await self.api.action(
+            "light", "turn_on", entity_id=lights["desk"], hs_color=[120, 100], brightness=255
+        )
+        await self.api.action("light", "turn_off", entity_id=lights["shelf"])
+
+        def painted(state: dict[str, Any]) -> None:
+            zones = state["zones"]
+            for index in range(40):
+                near(zones[index][0], hue_level(120), f"desk zone {index} hue")
+                near(zones[index][2], LEVEL, f"desk zone {index} brightness")
+            for index in range(40, 80):
+                assert zones[index][2] == 0, f"shelf zone {index}: {zones[index]}"
+            assert zones[80:] == before[80:], "the window's zones changed"
+
+        await self.wait_emulated(STRIP, painted)
+        for name in ("desk", "window"):
+            await self.api.action("light", "turn_off", entity_id=lights[name])
+        await self.wait_emulated(STRIP, lambda s: self._assert_power(s, 0))
+        await self.api.action("light", "turn_on", entity_id=lights["window"])
+
+        def window_alone(state: dict[str, Any]) -> None:
+            self._assert_power(state, LEVEL)
+            zones = state["zones"]
+            assert all(zone[2] == 0 for zone in zones[:80]), "desk or shelf lit"
+            assert all(zone[2] > 0 for zone in zones[80:]), "window dark"
+
+        await self.wait_emulated(STRIP, window_alone)
+        self.segment_names = ["Desk", "Shelf", "Window"]
+        return (
+            f"{', '.join(sorted(lights.values()))}: desk green and shelf off leave the window; "
+            "all off switches the strip off; the window on lights alone"
+        )
+
     @staticmethod
     def _assert_power(state: dict[str, Any], power: int) -> None:
         assert state["power"] == power, f"power {state['power']}, expected {power}"
@@ -826,7 +953,7 @@ class Driver:
         strip = self.devices[STRIP]["id"]
         await visit(
             f"/config/devices/device/{strip}",
-            ["Z strip", "LIFX Z US", "Identify", "Restart"],
+            ["Z strip", "LIFX Z US", "Identify", "Restart", *self.segment_names],
             "device.png",
         )
         return "rendered and saved " + ", ".join(shots)

@@ -171,6 +171,25 @@ async def test_tile_chain_and_128_zone_ceiling(lifx: LifxClient, emulator: Emula
     assert [tuple(c) for c in state["tiles"][0]["colors"]] == [tuple(c) for c in colours]
 
 
+async def test_a_band_of_rows_painted_leaves_every_other_row_as_it_was(
+    lifx: LifxClient, emulator: EmulatorFleet
+) -> None:
+    ceiling = await device(lifx, emulator, "d073d5000005")
+    (tile,) = await ceiling.get_device_chain()
+    picture = [make_hsbk(hue=i * 2, saturation=1) for i in range(128)]
+    await ceiling.set_tile_colors(tile, picture)
+    # Rows 5 and 6 are asked for; row 7 reaches the same Set64 and is sent as the frame
+    # has it. Rows 0 to 4 differ in the frame too, but are not asked for: never sent.
+    frame = [make_hsbk(hue=100, saturation=1)] * 128
+    frame[5 * 16 : 7 * 16] = [make_hsbk(hue=200, saturation=0.5)] * 32
+    frame[7 * 16 :] = picture[7 * 16 :]
+    await ceiling.set_tile_colors(tile, frame, rows=range(5, 7))
+    expected = picture[: 5 * 16] + frame[5 * 16 :]
+    assert await ceiling.get_tile_colors(tile) == expected
+    state = await emulator.state("d073d5000005")
+    assert [tuple(c) for c in state["tiles"][0]["colors"]] == [tuple(c) for c in expected]
+
+
 async def test_effects(lifx: LifxClient, emulator: EmulatorFleet) -> None:
     strip = await device(lifx, emulator, "d073d5000003")
     await strip.set_multizone_effect(m.MultiZoneEffectType.MOVE, speed=3)

@@ -190,20 +190,32 @@ class ZonesAndTiles(DeviceConnection):
         return colors[:zones]
 
     async def set_tile_colors(
-        self, tile: TileInfo, colors: Sequence[LightHsbk], *, duration: float = 0.0
+        self,
+        tile: TileInfo,
+        colors: Sequence[LightHsbk],
+        *,
+        duration: float = 0.0,
+        rows: range | None = None,
     ) -> None:
-        """Paint one tile, row by row, in packets of 64 zones."""
-        rows_per_packet = max(1, TILE_ZONES_PER_PACKET // max(tile.width, 1))
-        per_packet = rows_per_packet * tile.width
-        for number, y in enumerate(range(0, tile.height, rows_per_packet)):
-            chunk = colors[number * per_packet : (number + 1) * per_packet]
+        """Paint one tile, row by row, in packets of 64 zones; `colors` is the whole tile.
+
+        `rows` sends only the packets that hold those rows (all rows when None). A Set64
+        writes all of its 64 colours, as many whole rows as fit below its first row, so each
+        packet carries every row it reaches from `colors`: the rows around the ones asked
+        for are written with what they show, never with the packet's padding.
+        """
+        width, height = tile.width, tile.height
+        rows_per_packet = max(1, TILE_ZONES_PER_PACKET // max(width, 1))
+        wanted = range(height) if rows is None else rows
+        for y in range(max(0, wanted.start), min(height, wanted.stop), rows_per_packet):
+            chunk = colors[y * width : min(y + rows_per_packet, height) * width]
             if not chunk:
                 break
             await self._send(
                 TileSet64(
                     tile_index=tile.index,
                     length=1,
-                    rect=TileBufferRect(fb_index=0, x=0, y=y, width=tile.width),
+                    rect=TileBufferRect(fb_index=0, x=0, y=y, width=width),
                     duration=milliseconds(duration),
                     colors=tuple(chunk),
                 ),
