@@ -11,25 +11,13 @@ from .coordinator import Command, LifxCoordinator, LifxData
 from .helpers import lifx_exception_handler
 from .protocol import LifxDevice, LightHsbk
 
-CEILING_PRODUCTS = frozenset({176, 177, 201, 202})
-
-
-def is_ceiling(coordinator: LifxCoordinator) -> bool:
-    """A LIFX Ceiling: one matrix whose last zone is the uplight ring."""
-    identity = coordinator.identity
-    return (
-        identity is not None
-        and identity.product.product_id in CEILING_PRODUCTS
-        and len(coordinator.chain) == 1
-    )
-
 
 async def _send_nothing(device: LifxDevice) -> None:
     """Send nothing: the Ceiling is off and stays dark."""
 
 
 class LifxCeilingPart(LifxColorLight):
-    """The uplight (the ring, the last zone) or the downlight (every other zone) of a Ceiling.
+    """The uplight (the ring, one zone) or the downlight (every other zone) of a Ceiling.
 
     Each part changes only its own zones; the device's power follows: on when either part
     is lit, off when both are dark. Turning one part off dims its zones to black while the
@@ -38,14 +26,17 @@ class LifxCeilingPart(LifxColorLight):
 
     _attr_entity_registry_enabled_default = False
 
-    def __init__(self, coordinator: LifxCoordinator, part: str) -> None:
-        """Bind to the uplight or downlight zones of the Ceiling's single tile."""
+    def __init__(self, coordinator: LifxCoordinator, part: str, uplight: int) -> None:
+        """Bind to the uplight zone, or every other zone, of the Ceiling's single tile."""
         super().__init__(coordinator, part)
         self._attr_translation_key = part
         self._attr_supported_features = LightEntityFeature.TRANSITION
         tile = coordinator.chain[0]
-        last = tile.width * tile.height - 1
-        self._zones = [last] if part == "uplight" else list(range(last))
+        self._zones = (
+            [uplight]
+            if part == "uplight"
+            else [i for i in range(tile.width * tile.height) if i != uplight]
+        )
 
     def _part_color(self, data: LifxData) -> LightHsbk:
         zones = [data.tiles[0][i] for i in self._zones]
