@@ -125,6 +125,8 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         # Serialises commands so two service calls to one device keep their order, and so
         # each command is planned from the state the one before it left.
         self.command_lock = asyncio.Lock()
+        # Commands planned so far: whoever waits for a while can tell whether any came meanwhile.
+        self.commands_planned = 0
         # Commands that timed out so far: a command that waited behind one of them fails
         # at once instead of trying a silent device in its turn.
         self._command_timeouts = 0
@@ -310,6 +312,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
                 # A command queued ahead of this one found the device silent
                 raise LifxTimeoutError(f"{self.serial} stopped answering")
             command = plan(self.data)
+            self.commands_planned += 1
             try:
                 await command.send(self.device)
             except LifxTimeoutError:
