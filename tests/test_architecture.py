@@ -19,6 +19,7 @@ WIRING = 6  # __init__: sets everything up
 ROOMS: dict[str, int] = {
     "const": NAMES,
     "hosts": NAMES,
+    "describe": NETWORK,
     "network": NETWORK,
     "reacquire": NETWORK,
     "coordinator": DEVICE,

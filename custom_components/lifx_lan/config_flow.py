@@ -31,21 +31,16 @@ from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
 
 from .const import CONF_SERIAL, DOMAIN, LOGGER
+from .describe import async_name, async_pick_labels
 from .hosts import async_resolve, format_host, parse_host
 from .network import async_get_network
 from .options_flow import LifxOptionsFlow
 from .protocol import (
-    DeviceAddress,
     DiscoveredDevice,
-    LifxDevice,
     LifxError,
-    RetrySchedule,
 )
 
 CONF_DEVICES = "devices"
-# Naming a device found by discovery: eleven copies in 3 s get through 30 % loss each way,
-# and a made-up device found in a flood holds its request slots no longer than that.
-DESCRIBE_SCHEDULE = RetrySchedule(gaps=(0.1,) * 5 + (0.2, 0.3, 0.5), deadline=3.0)
 CONF_MANUAL = "manual"
 # Extra config-entry flows created for the second and later devices picked in one go.
 SOURCE_PICKED = "picked"
@@ -106,7 +101,7 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         self._discovered = self._not_configured(found)
         if not self._discovered:
             return self._async_show_host_form("manual", errors={"base": "no_devices_found"})
-        return self._async_show_pick_form()
+        return await self._async_show_pick_form()
 
     async def async_step_picked(self, discovery_info: DiscoveryInfoType) -> ConfigFlowResult:
         """Add one more device the user picked in the same form."""
@@ -227,7 +222,7 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
             self._discovered = self._not_configured(answering)
             if not self._discovered:
                 return self.async_abort(reason="already_configured")
-            return self._async_show_pick_form()
+            return await self._async_show_pick_form()
         device = answering[0]
         if (entry := self._configured(device.serial)) is not None:
             # Typed in by the user, and the device answered there: follow it, once it no
@@ -271,11 +266,13 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
 
     # What the steps share.
 
-    @callback
-    def _async_show_pick_form(self) -> ConfigFlowResult:
+    async def _async_show_pick_form(self) -> ConfigFlowResult:
+        """Offer the devices found, each by its label and model, serial and address."""
+        found = [device for _, device in sorted(self._discovered.items())]
+        labels = await async_pick_labels(self.hass, found)
         options = [
-            SelectOptionDict(value=serial, label=f"{serial} ({device.host})")
-            for serial, device in sorted(self._discovered.items())
+            SelectOptionDict(value=device.serial, label=label)
+            for device, label in zip(found, labels, strict=True)
         ]
         options.append(SelectOptionDict(value=CONF_MANUAL, label=CONF_MANUAL))
         return self.async_show_form(
@@ -331,20 +328,5 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
             self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_MAC: mac})
 
     async def _async_describe(self, device: DiscoveredDevice) -> str:
-        """Test the connection and name the device (label, else product).
-
-        A few flows describe at a time, each with a short deadline, so that a flood of
-        made-up devices never holds the request slots the configured devices need; what
-        the client learnt of a device is dropped again unless an entry keeps it.
-        """
-        network = async_get_network(self.hass)
-        async with network.describe_slots, network.async_client() as client:
-            lifx = LifxDevice(client, DeviceAddress(device.serial, device.host, device.port))
-            lifx.schedule = DESCRIBE_SCHEDULE
-            try:
-                identity = await lifx.identify()
-                label = await lifx.get_label()
-            finally:
-                if device.serial not in network.coordinators:
-                    client.forget(device.serial)
-        return label or identity.product.name
+        """Test the connection and title the device (label, else model)."""
+        return (await async_name(self.hass, device)).title

@@ -30,6 +30,7 @@ from .protocol import (
     LifxDevice,
     LifxError,
     LifxTimeoutError,
+    LightHsbk,
     RetrySchedule,
     TileInfo,
     probe,
@@ -70,6 +71,33 @@ async def _send_nothing(device: LifxDevice) -> None:
     """Send nothing."""
 
 
+type Tint = tuple[int, int, int]
+"""Hue, saturation and kelvin of one colour: what it is, however bright."""
+
+
+def tints(state: DeviceState) -> tuple[Tint, ...]:
+    """What a light shows, brightness aside: its zones, the cells of its tiles, or its colour."""
+    if state.zones:
+        colors: tuple[LightHsbk, ...] = state.zones
+    elif state.tiles:
+        colors = tuple(cell for tile in state.tiles for cell in tile)
+    else:
+        colors = () if state.color is None else (state.color,)
+    return tuple((c.hue, c.saturation, c.kelvin) for c in colors)
+
+
+@dataclass(frozen=True, slots=True)
+class PaintedTheme:
+    """A theme painted through Home Assistant, and the tints it left on the light."""
+
+    name: str
+    tints: tuple[Tint, ...]
+
+    def shown_by(self, state: DeviceState) -> bool:
+        """Whether the light still shows the theme: no effect runs and no colour changed."""
+        return state.effect is None and tints(state) == self.tints
+
+
 class LifxCoordinator(DataUpdateCoordinator[LifxData]):
     """Polls one device and carries commands to it."""
 
@@ -106,14 +134,17 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         # Serialises commands so two service calls to one device keep their order, and so
         # each command is planned from the state the one before it left.
         self.command_lock = asyncio.Lock()
+        # Commands planned so far: whoever waits for a while can tell whether any came meanwhile.
+        self.commands_planned = 0
         # Commands that timed out so far: a command that waited behind one of them fails
         # at once instead of trying a silent device in its turn.
         self._command_timeouts = 0
         self.missed_polls = 0
         # Unavailable: polls are replaced by a one-datagram check until it answers
         self.lost = False
-        # The last theme painted through Home Assistant, for the theme select.
-        self.theme: str | None = None
+        # The last theme painted through Home Assistant, for the theme select: the light
+        # shows it for as long as its tints are the ones the theme left.
+        self.theme: PaintedTheme | None = None
         # During a transition the device reports in-between values; show the target.
         self._hold_until = 0.0
         self._hold: Update | None = None
@@ -290,6 +321,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
                 # A command queued ahead of this one found the device silent
                 raise LifxTimeoutError(f"{self.serial} stopped answering")
             command = plan(self.data)
+            self.commands_planned += 1
             try:
                 await command.send(self.device)
             except LifxTimeoutError:

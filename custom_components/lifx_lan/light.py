@@ -18,7 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .ceiling import LifxCeilingPart, is_ceiling
+from .ceiling import LifxCeilingPart
 from .colors import ColorRequest, LifxColorLight, scale_brightness, with_brightness
 from .coordinator import Command, LifxConfigEntry, LifxCoordinator, LifxData
 from .effects import async_start_effect
@@ -44,10 +44,11 @@ async def async_setup_entry(
     if not coordinator.capabilities.is_light:
         return
     entities: list[LightEntity] = [LifxLight(coordinator)]
-    if is_ceiling(coordinator):
+    # A Ceiling is known by its product data, which names the zone of its uplight ring.
+    if (uplight := coordinator.set_up_profile.uplight_zone) is not None:
         entities += [
-            LifxCeilingPart(coordinator, "uplight"),
-            LifxCeilingPart(coordinator, "downlight"),
+            LifxCeilingPart(coordinator, "uplight", uplight),
+            LifxCeilingPart(coordinator, "downlight", uplight),
         ]
     segments = _async_segments(hass, entry)
     every_part = {zone for segment in segments for zone in segment.zones}

@@ -80,7 +80,12 @@ THEME = SelectEntityDescription(
 
 
 class LifxThemeSelect(LifxEntity, SelectEntity):
-    """Paint a theme on this light; shows the last theme painted through Home Assistant."""
+    """Paint a theme on this light; shows the theme while the light shows it.
+
+    Unknown until a theme is painted through Home Assistant, and again once the light's
+    colours change otherwise (a colour, an effect, the LIFX app); a change of brightness
+    or power keeps the theme.
+    """
 
     def __init__(self, coordinator: LifxCoordinator) -> None:
         """Bind to the device."""
@@ -88,8 +93,11 @@ class LifxThemeSelect(LifxEntity, SelectEntity):
 
     @property
     def current_option(self) -> str | None:
-        """The last theme painted."""
-        return self.coordinator.theme
+        """The theme last painted, while the light still shows it."""
+        theme = self.coordinator.theme
+        if theme is None or not theme.shown_by(self.coordinator.data):
+            return None
+        return theme.name
 
     @lifx_exception_handler
     async def async_select_option(self, option: str) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 import math
 
-from .coordinator import Command, LifxCoordinator, LifxData
+from .colors import kelvin_range
+from .coordinator import Command, LifxCoordinator, LifxData, PaintedTheme, tints
 from .helpers import async_run_all
 from .protocol import LifxDevice, LightHsbk, make_hsbk
 
@@ -66,25 +67,49 @@ def for_bulbs(colors: Sequence[LightHsbk], count: int) -> list[LightHsbk]:
     return [colors[index % len(colors)] for index in range(count)]
 
 
-def for_tile(colors: Sequence[LightHsbk], width: int, height: int) -> list[LightHsbk]:
-    """A diagonal gradient across a tile, row by row."""
-    steps = gradient(colors, width + height)
-    return [steps[x + y] for y in range(height) for x in range(width)]
+def for_tile(
+    colors: Sequence[LightHsbk], width: int, height: int, dark: Set[int] = frozenset()
+) -> dict[int, LightHsbk]:
+    """A diagonal gradient across a tile's lit cells: the colour of each, by its index.
+
+    A cell with no LED behind it (`dark`) gets no colour, and a diagonal of dark cells only
+    takes no step of the gradient: the whole palette spreads over what can be seen.
+    """
+    lit = [index for index in range(width * height) if index not in dark]
+    diagonals = sorted({index % width + index // width for index in lit})
+    steps = dict(zip(diagonals, gradient(colors, len(diagonals)), strict=True))
+    return {index: steps[index % width + index // width] for index in lit}
+
+
+def _within(color: LightHsbk, white_points: tuple[int, int]) -> LightHsbk:
+    """The colour with its kelvin in the product's range, as the device will show it."""
+    low, high = white_points
+    return color._replace(kelvin=max(low, min(high, color.kelvin)))
 
 
 async def async_paint_theme(
     coordinators: Sequence[LifxCoordinator], theme: str, duration: float
 ) -> None:
-    """Spread a palette: one swatch per bulb, a gradient over zones, a diagonal on tiles."""
-    colors = palette(theme)
-    swatches = dict(zip(coordinators, for_bulbs(colors, len(coordinators)), strict=True))
+    """Spread a palette: one swatch per bulb, a gradient over zones, a diagonal on tiles.
+
+    Cells with no LED keep what they had. Each light remembers the theme, for its select.
+    """
+    themed = palette(theme)
+    swatches = dict(zip(coordinators, for_bulbs(themed, len(coordinators)), strict=True))
 
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
         caps = coordinator.capabilities
         chain = coordinator.chain
-        swatch = swatches[coordinator]
+        dark = coordinator.set_up_profile.dark_zones
+        white_points = kelvin_range(caps)
+        colors = [_within(color, white_points) for color in themed]
+        swatch = _within(swatches[coordinator], white_points)
         zones = gradient(colors, len(state.zones)) if caps.multizone and state.zones else []
-        tiles = [for_tile(colors, t.width, t.height) for t in chain] if caps.matrix else []
+        tiles: list[list[LightHsbk]] = []
+        if caps.matrix:
+            for tile, shown in zip(chain, state.tiles, strict=True):
+                painted = for_tile(colors, tile.width, tile.height, dark)
+                tiles.append([painted.get(index, cell) for index, cell in enumerate(shown)])
         was_on = state.power
 
         async def send(device: LifxDevice) -> None:
@@ -107,10 +132,10 @@ async def async_paint_theme(
                 current = current.with_color(swatch)
             return current.with_power(True)
 
+        coordinator.theme = PaintedTheme(theme, tints(update(state)))
         return Command(send, update)
 
     async def paint(coordinator: LifxCoordinator) -> None:
-        coordinator.theme = theme
         await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
     await async_run_all(coordinators, paint)

@@ -38,8 +38,10 @@ from custom_components.lifx_lan.const import (
     CONF_POLL_INTERVAL,
     CONF_SERIAL,
     DEFAULT_POLL_INTERVAL,
+    DISCOVERY_TIMEOUT,
     DOMAIN,
 )
+from custom_components.lifx_lan.describe import PICK_NAMING_DEADLINE
 from custom_components.lifx_lan.hosts import parse_host
 from custom_components.lifx_lan.network import LifxNetwork
 from custom_components.lifx_lan.protocol import LIFX_PORT, messages as m
@@ -180,6 +182,58 @@ async def test_user_step_offers_only_devices_not_yet_configured(
     assert result["errors"] == {}
     assert result["description_placeholders"] == {"count": "2"}
     assert _options(result) == [BULB, STRIP, "manual"]
+
+
+def _labels(result: ConfigFlowResult) -> list[str]:
+    """The lines the device picker shows, manual entry aside."""
+    selector = next(iter(_schema(result).schema.values()))
+    return [option["label"] for option in selector.config["options"]][:-1]
+
+
+async def test_pick_list_names_each_device_by_its_label_and_model(
+    hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    fleet.add("white_bulb", WHITE, label="Bedroom")
+    fleet.add("strip", STRIP, label="")  # never named in the LIFX app: its model alone
+
+    result = await _start_user(hass, freezer)
+
+    assert _labels(result) == [
+        f"Kitchen — LIFX A19 ({BULB}, 127.0.0.1)",
+        f"Bedroom — LIFX Mini White to Warm ({WHITE}, 127.0.0.1)",
+        f"LIFX Z ({STRIP}, 127.0.0.1)",
+    ]
+    # The line is only what the user reads: picking still adds the device it names.
+    result = await _configure(hass, freezer, result, {"devices": [WHITE]})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Bedroom"
+
+
+async def test_pick_list_does_not_wait_long_for_devices_that_do_not_say_their_name(
+    hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    fleet.add("color_bulb", BULB, label="Kitchen")
+    # Twenty devices answer the scan, then nothing: asked four at a time, with a
+    # deadline each, they would hold the list for longer than a user waits.
+    silent = [f"d073d5001{i:03x}" for i in range(20)]
+    for serial in silent:
+        fleet.add("strip", serial, label="Hallway")
+    fleet.faults.append(
+        lambda device, pkt_type, is_reply: (
+            device.serial in silent
+            and pkt_type not in (m.DeviceGetService.pkt_type, m.DeviceStateService.pkt_type)
+        )
+    )
+    started = hass.loop.time()
+
+    result = await _start_user(hass, freezer)
+
+    assert hass.loop.time() - started <= DISCOVERY_TIMEOUT + PICK_NAMING_DEADLINE + 1
+    assert _labels(result) == [
+        f"Kitchen — LIFX A19 ({BULB}, 127.0.0.1)",
+        *(f"{serial} (127.0.0.1)" for serial in silent),
+    ]
 
 
 async def test_picking_several_devices_creates_an_entry_for_each(

@@ -13,6 +13,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.lifx_lan.protocol import lookup
+from devtools.fake_lifx import PROFILES, with_profile
 from tests.integration.conftest import SERIALS, AddDevice
 
 KINDS = list(SERIALS)
@@ -102,19 +103,7 @@ async def test_device_info(
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "ceiling",
-        pytest.param(
-            "ceiling_13",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="light.py finds Ceilings by a list of ids (CEILING_PRODUCTS) without 265",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("kind", ["ceiling", "ceiling_13"])
 async def test_every_ceiling_gets_an_uplight_and_a_downlight_on_its_uplight_zone(
     hass: HomeAssistant, add_device: AddDevice, entity_registry: er.EntityRegistry, kind: str
 ) -> None:
@@ -136,3 +125,19 @@ async def test_every_ceiling_gets_an_uplight_and_a_downlight_on_its_uplight_zone
     assert [c for i, c in enumerate(after) if i != uplight] == [
         c for i, c in enumerate(before) if i != uplight
     ]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_ceiling_whose_tile_is_not_the_products_shape_gets_no_parts(
+    hass: HomeAssistant, add_device: AddDevice, entity_registry: er.EntityRegistry
+) -> None:
+    # The product's uplight zone counts cells on an 8x8 tile; on a tile of another shape
+    # it would name some other cell, so the Ceiling stays one light.
+    profile = with_profile(PROFILES["ceiling_13"], tiles=((16, 8),))
+    with patch("custom_components.lifx_lan.PLATFORMS", [Platform.LIGHT]):
+        entry, _ = await add_device("ceiling_13", profile=profile, power=65535)
+    keys = {
+        entity.unique_id.removeprefix(f"{SERIALS['ceiling_13']}_")
+        for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    }
+    assert keys == {"light"}

@@ -128,6 +128,26 @@ class DeviceProfile:
         """The product's capabilities at its firmware."""
         return self.identity.capabilities
 
+    @property
+    def _has_product_layout(self) -> bool:
+        """Whether the device's one tile has the size the product's layout facts describe."""
+        size = self.identity.product.matrix_size
+        return (
+            size is not None
+            and len(self.chain) == 1
+            and (self.chain[0].width, self.chain[0].height) == size
+        )
+
+    @property
+    def uplight_zone(self) -> int | None:
+        """The zone of a Ceiling's uplight ring on its one tile; None for everything else."""
+        return self.identity.product.uplight_zone if self._has_product_layout else None
+
+    @property
+    def dark_zones(self) -> frozenset[int]:
+        """Zones of the one tile with no LED behind them (none unless the layout is known)."""
+        return self.identity.product.dark_zones if self._has_product_layout else frozenset()
+
 
 # The names firmware effects go by, as a light's effect list shows them
 MULTIZONE_EFFECTS: Final = ("move",)
