@@ -15,16 +15,12 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlow,
 )
 from homeassistant.const import CONF_HOST, CONF_MAC, CONF_PORT
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -34,17 +30,10 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
 
-from .const import (
-    CONF_POLL_INTERVAL,
-    CONF_SERIAL,
-    DEFAULT_POLL_INTERVAL,
-    DOMAIN,
-    LOGGER,
-    MAX_POLL_INTERVAL,
-    MIN_POLL_INTERVAL,
-)
+from .const import CONF_SERIAL, DOMAIN, LOGGER
 from .hosts import async_resolve, format_host, parse_host
 from .network import async_get_network
+from .options_flow import LifxOptionsFlow
 from .protocol import (
     DeviceAddress,
     DiscoveredDevice,
@@ -359,31 +348,3 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
                 if device.serial not in network.coordinators:
                     client.forget(device.serial)
         return label or identity.product.name
-
-
-class LifxOptionsFlow(OptionsFlow):
-    """How often each device is polled."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show or save the options."""
-        if user_input is not None:
-            return self.async_create_entry(
-                data={CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL])}
-            )
-        current = self.config_entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
-        return self.async_show_form(
-            step_id="init",
-            data_schema=vol.Schema(
-                {
-                    vol.Required(CONF_POLL_INTERVAL, default=current): NumberSelector(
-                        NumberSelectorConfig(
-                            min=MIN_POLL_INTERVAL,
-                            max=MAX_POLL_INTERVAL,
-                            step=1,
-                            unit_of_measurement="s",
-                            mode=NumberSelectorMode.BOX,
-                        )
-                    )
-                }
-            ),
-        )
