@@ -156,6 +156,31 @@ async def test_background_scan_offers_only_devices_on_enabled_adapters(
     assert disabled.raw_received == []
 
 
+async def test_lost_device_is_searched_for_only_on_enabled_adapters(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    on_adapters: tuple[FakeFleet, FakeFleet],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    enabled, disabled = on_adapters
+    entry, fake = await add_device("white_bulb", power=65535)
+    fake.online = False
+    # The bulb comes back behind lan3, which the user did not enable: not searched there.
+    disabled.add("white_bulb", WHITE, power=65535, label="White Bulb")
+    await advance(hass, freezer, 3 * 10 + 25)
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+    assert disabled.raw_received == []
+    assert _scans_heard(enabled) > 0  # the re-acquire searches ran
+
+    # Behind lan2 it is found by the next search and followed there.
+    del disabled.devices[fake.target]
+    enabled.add("white_bulb", WHITE, power=65535, label="White Bulb")
+    await advance(hass, freezer, 45)
+
+    assert entry.data[CONF_HOST] == "127.0.0.2"
+    assert entry.runtime_data.device.address.host == "127.0.0.2"
+
+
 # The manifest's matchers reach Home Assistant's zeroconf integration.
 
 
