@@ -159,10 +159,16 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         is moved only once it confirms the move itself (see _async_follow).
         """
         network = async_get_network(self.hass)
+        # Devices listen on the discovery port (56700 unless tests or unusual networks
+        # point discovery elsewhere).
+        port = port or network.discovery_port
+        entry = self._configured(serial) if serial else None
+        if entry is not None and (entry.data[CONF_HOST], entry.data[CONF_PORT]) == (host, port):
+            # Announced where it is configured already (mDNS repeats itself): nothing to ask.
+            await self.async_set_unique_id(serial)
+            self._abort_if_unique_id_configured()
         try:
-            # Devices listen on the discovery port (56700 unless tests or unusual
-            # networks point discovery elsewhere).
-            answering = await network.async_probe(host, port or network.discovery_port)
+            answering = await network.async_probe(host, port)
         except LifxError:
             answering = []
         if not answering:

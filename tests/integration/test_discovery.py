@@ -406,6 +406,23 @@ async def test_a_stranger_announcing_a_known_serial_moves_nothing(
     assert not [p for p in forged.received if p.pkt_type == m.LightGet.pkt_type]
 
 
+async def test_announcement_of_a_device_where_it_is_configured_asks_nothing(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry, fake = await add_device("color_bulb")
+    fake.received.clear()
+
+    result = await _start(hass, freezer, SOURCE_ZEROCONF, _zeroconf(BULB, fleet.port))
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data == {CONF_HOST: "127.0.0.1", CONF_PORT: fleet.port}
+    assert not [p for p in fake.received if p.pkt_type == m.DeviceGetService.pkt_type]
+
+
 @pytest.mark.usefixtures("network")
 async def test_second_announcement_of_a_device_waiting_for_confirmation_aborts(
     hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
