@@ -1,8 +1,8 @@
-"""Config flow: pick discovered devices (several at once), or type a host; DHCP; reconfigure.
+"""Config flow: pick discovered devices (several at once), or type a host; discovery; reconfigure.
 
 Every way in (the pick list, the flows started for the other devices picked with it, a
-typed-in host, a confirmed DHCP or background discovery, and reconfigure) ends in
-_async_create_entry, as in Home Assistant's tailwind integration.
+typed-in host, a confirmed DHCP, zeroconf, HomeKit or background discovery, and
+reconfigure) ends in _async_create_entry, as in Home Assistant's tailwind integration.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.service_info.zeroconf import ATTR_PROPERTIES_ID, ZeroconfServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
 
@@ -111,23 +112,68 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
         """Add a device by its address (one on another subnet or VLAN)."""
         return await self._async_step_host("manual", user_input)
 
-    # Discovery: DHCP and the background scan.
+    # Discovery: DHCP, zeroconf, HomeKit and the background scan.
 
     async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
-        """A LIFX MAC took an address: ask it who it is, then update or offer it."""
+        """A LIFX MAC took an address: ask who is there, then follow or offer it."""
+        return await self._async_step_probe(
+            discovery_info.ip, mac=format_mac(discovery_info.macaddress)
+        )
+
+    async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """A device advertises _lifx._udp: ask who is at its address and port."""
+        advertised = discovery_info.properties.get(ATTR_PROPERTIES_ID)
+        serial = advertised.replace(":", "").lower() if isinstance(advertised, str) else None
+        return await self._async_step_announced(discovery_info, discovery_info.port, serial)
+
+    async def async_step_homekit(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """A LIFX model advertises HomeKit (on HomeKit's port): ask who is at its address."""
+        return await self._async_step_announced(discovery_info, None, None)
+
+    async def _async_step_announced(
+        self, discovery_info: ZeroconfServiceInfo, port: int | None, serial: str | None
+    ) -> ConfigFlowResult:
+        # The client speaks IPv4; Thread devices announce only IPv6 addresses.
+        addresses = [discovery_info.ip_address, *discovery_info.ip_addresses]
+        host = next((str(ip) for ip in addresses if ip.version == 4), None)
+        if host is None:
+            return self.async_abort(reason="not_ipv4_address")
+        return await self._async_step_probe(host, port, serial=serial)
+
+    async def _async_step_probe(
+        self,
+        host: str,
+        port: int | None = None,
+        *,
+        mac: str | None = None,
+        serial: str | None = None,
+    ) -> ConfigFlowResult:
+        """Someone says a LIFX device is at host: ask who answers there, on the LIFX port.
+
+        An announced serial only picks among the devices that answer, and a known device
+        is moved only once it confirms the move itself (see _async_follow).
+        """
         network = async_get_network(self.hass)
+        # Devices listen on the discovery port (56700 unless tests or unusual networks
+        # point discovery elsewhere).
+        port = port or network.discovery_port
+        entry = self._configured(serial) if serial else None
+        if entry is not None and (entry.data[CONF_HOST], entry.data[CONF_PORT]) == (host, port):
+            # Announced where it is configured already (mDNS repeats itself): nothing to ask.
+            await self.async_set_unique_id(serial)
+            self._abort_if_unique_id_configured()
         try:
-            # Devices listen on the discovery port (56700 unless tests or unusual
-            # networks point discovery elsewhere).
-            answering = await network.async_probe(discovery_info.ip, network.discovery_port)
+            answering = await network.async_probe(host, port)
         except LifxError:
             answering = []
         if not answering:
             return self.async_abort(reason="cannot_connect")
         # The MAC is the device's only when it is the one device at the address: behind
         # an emulator or a bridge it is the host's.
-        mac = format_mac(discovery_info.macaddress) if len(answering) == 1 else None
-        return await self._async_step_discovered(answering[0], mac)
+        if len(answering) > 1:
+            mac = None
+        device = next((d for d in answering if d.serial == serial), answering[0])
+        return await self._async_step_discovered(device, mac)
 
     async def async_step_integration_discovery(
         self, discovery_info: DiscoveryInfoType

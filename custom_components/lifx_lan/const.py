@@ -16,8 +16,9 @@ DEFAULT_POLL_INTERVAL: Final = 10
 MIN_POLL_INTERVAL: Final = 2
 MAX_POLL_INTERVAL: Final = 300
 
-# Where discovery looks. Besides every interface's broadcast address it asks the host
-# itself, so LIFX devices emulated on the Home Assistant machine are found too.
+# Where discovery looks. Besides the broadcast addresses of the adapters enabled in Home
+# Assistant's network settings it asks the host itself, so LIFX devices emulated on the
+# Home Assistant machine are found too.
 DISCOVERY_PORT: Final = 56700
 DISCOVERY_EXTRA_TARGETS: Final = ("127.0.0.1",)
 DISCOVERY_TIMEOUT: Final = 3.0

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
+from homeassistant.components.network import async_get_ipv4_broadcast_addresses
 from homeassistant.config_entries import (
     SOURCE_IGNORE,
     SOURCE_INTEGRATION_DISCOVERY,
@@ -45,7 +46,6 @@ from .protocol import (
     LifxTimeoutError,
     RetrySchedule,
     discover,
-    interface_broadcast_addresses,
     probe,
 )
 from .protocol.messages import DeviceGetVersion
@@ -59,6 +59,9 @@ NETWORK_KEY: HassKey[LifxNetwork] = HassKey(f"{DOMAIN}_network")
 # shared limit only guards against runaway bursts. It is above the library's default of 30
 # so that one action to a group of 50+ devices still leaves in a single burst.
 SHARED_INFLIGHT = 256
+# Home Assistant lists the limited broadcast with the enabled adapters' own broadcast
+# addresses; it leaves by the default route's interface, enabled or not.
+LIMITED_BROADCAST: Final = "255.255.255.255"
 # How long a search for one device (an entry whose address another bulb took) looks
 LOCATE_TIMEOUT: Final = 1.5
 # Asking a device whether it is at an address: a few copies within a second.
@@ -84,7 +87,7 @@ class LifxNetwork:
         # Tests and unusual networks point discovery elsewhere.
         self.discovery_port = DISCOVERY_PORT
         self.extra_targets: list[str] = list(DISCOVERY_EXTRA_TARGETS)
-        self.use_interface_broadcasts = True
+        self.use_adapter_broadcasts = True
         # Loaded devices, and those of them that stopped answering
         self.coordinators: dict[str, LifxCoordinator] = {}
         self.lost = LostDevices(hass, self)
@@ -125,17 +128,27 @@ class LifxNetwork:
         finally:
             await self.async_release()
 
-    def discovery_targets(self) -> list[str]:
-        """Every interface's broadcast address, plus the extra targets."""
-        broadcasts = interface_broadcast_addresses() if self.use_interface_broadcasts else []
+    async def async_discovery_targets(self) -> list[str]:
+        """The broadcast addresses of the adapters enabled in Settings → Network, and extras.
+
+        With only the default adapter enabled Home Assistant gives the limited broadcast
+        alone, which leaves by that adapter. With others enabled it adds each one's own
+        broadcast address, and those alone are used: the limited one would also reach the
+        default adapter's network when the user turned that adapter off.
+        """
+        broadcasts: list[str] = []
+        if self.use_adapter_broadcasts:
+            found = sorted(map(str, await async_get_ipv4_broadcast_addresses(self.hass)))
+            broadcasts = [a for a in found if a != LIMITED_BROADCAST] or found
         return [*broadcasts, *self.extra_targets]
 
     async def async_discover(self, timeout: float = DISCOVERY_TIMEOUT) -> list[DiscoveredDevice]:
         """Find the devices on the local network."""
+        targets = await self.async_discovery_targets()
         async with self.async_client() as client:
             return await discover(
                 client,
-                broadcast_addresses=self.discovery_targets(),
+                broadcast_addresses=targets,
                 port=self.discovery_port,
                 timeout=timeout,
             )

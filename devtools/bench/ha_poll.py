@@ -111,7 +111,7 @@ async def test_poll_cost(hass: HomeAssistant) -> None:
     """Every device configured and polled at the interval; CPU over whole poll rounds."""
     settings = _settings()
     network = async_get_network(hass)
-    network.use_interface_broadcasts = False
+    network.use_adapter_broadcasts = False
     network.extra_targets = ["127.0.0.1"]
     network.discovery_port = settings["port"]
     options = {}

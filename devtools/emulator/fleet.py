@@ -9,13 +9,17 @@ Usage::
 
     .venv-emulator/bin/python devtools/emulator/fleet.py \
         --spec '[{"serial": "d073d5000001", "product_id": 27, "label": "Kitchen"}]' \
-        [--host 127.0.0.1] [--port 0] [--port-per-device]
+        [--host 127.0.0.1] [--port 0] [--port-per-device] [--mdns]
 
 Device spec keys: ``serial`` (12 hex digits) and ``product_id`` are required;
 optional ``label``, ``zones`` (multizone products), ``tiles`` (chain products),
 ``power`` (0-65535), ``color`` ([h, s, b, k]), ``location``, ``group``,
 ``firmware`` ([major, minor]), ``extended_multizone`` (bool) and ``relays``
 (bool or relay count, switches only; see "Relays" below).
+
+``--mdns`` advertises every device as ``_lifx._udp.local.`` over mDNS on the bound
+address (TXT ``id`` = serial, and the fleet's port), as LIFX firmware does; the
+multicast group must be routable there (in a namespace: lo with multicast on).
 
 Once every device listens, exactly one line is printed to stdout::
 
@@ -488,8 +492,10 @@ class Fleet:
         port: int,
         port_per_device: bool,
         ipv6_host: str,
+        mdns: bool = False,
     ) -> None:
         self._emu = emulator
+        self._mdns = mdns
         self._specs = specs
         self._host = host
         self._port = port
@@ -520,9 +526,9 @@ class Fleet:
             "extended_multizone": spec.extended_multizone,
             "location_label": spec.location,
             "group_label": spec.group,
-            # Advertisement is off at the server anyway; this keeps it off
-            # even if a later emulator version changes that default.
-            "mdns_enabled": False,
+            # Advertised only with --mdns (the server's switch); set here too so
+            # that a later emulator version's default changes nothing.
+            "mdns_enabled": self._mdns,
         }
         try:
             device = self._emu.factories.create_device(spec.product_id, **kwargs)
@@ -577,7 +583,7 @@ class Fleet:
                 # API this script does not run.
                 track_activity=False,
                 ipv6_bind_address=self._ipv6_host,
-                mdns_enabled=False,
+                mdns_enabled=self._mdns,
             )
             _install_faults(server, manager, self.faults)
             # Registered before start so stop() covers a partial start
@@ -947,7 +953,9 @@ async def _run(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_UNAVAILABLE
-    fleet = Fleet(emulator, specs, args.host, args.port, args.port_per_device, args.ipv6_host)
+    fleet = Fleet(
+        emulator, specs, args.host, args.port, args.port_per_device, args.ipv6_host, args.mdns
+    )
     try:
         try:
             await fleet.start()
@@ -989,6 +997,9 @@ def main(argv: list[str] | None = None) -> int:
         "--ipv6-host",
         default="::1",
         help="the emulator always binds IPv6 too, on this address and the same port",
+    )
+    parser.add_argument(
+        "--mdns", action="store_true", help="advertise every device as _lifx._udp.local."
     )
     parser.add_argument("--allow-wildcard", action="store_true", help="permit --host 0.0.0.0")
     parser.add_argument("--log-level", default="WARNING", help="stderr log level")

@@ -102,6 +102,7 @@ class EmulatorFleet:
         host: str = "127.0.0.1",
         port: int = 0,
         port_per_device: bool = False,
+        mdns: bool = False,
         start_timeout: float = 30.0,
         command_timeout: float = 10.0,
         log_level: str = "WARNING",
@@ -116,6 +117,7 @@ class EmulatorFleet:
             host: Loopback address to bind.
             port: UDP port for the shared server, 0 for any free port.
             port_per_device: Give every device its own server and port.
+            mdns: Advertise every device as _lifx._udp.local. (mDNS).
             start_timeout: Seconds to wait for the fleet to listen.
             command_timeout: Seconds to wait for each control reply.
             log_level: The emulator's stderr log level.
@@ -126,6 +128,7 @@ class EmulatorFleet:
         self._host = host
         self._port = port
         self._port_per_device = port_per_device
+        self._mdns = mdns
         self._start_timeout = start_timeout
         self._command_timeout = command_timeout
         self._log_level = log_level
@@ -159,6 +162,8 @@ class EmulatorFleet:
         ]
         if self._port_per_device:
             args.append("--port-per-device")
+        if self._mdns:
+            args.append("--mdns")
         self._process = await asyncio.create_subprocess_exec(
             str(python),
             *args,

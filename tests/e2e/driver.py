@@ -8,11 +8,13 @@ and everything it starts dies with it::
 
 It starts two emulated fleets (seven devices answering on 127.0.0.1:56700, the standard
 port that discovery asks, and one more on 127.0.0.1:56701 that only an address typed by
-hand reaches) and `python -m homeassistant` on a prepared config folder, then goes through
-the steps in STEPS: onboarding over HTTP, the config flow over REST (discovery and typed
-addresses), entities and attributes, actions read back from the emulators, a light group,
-an automation, and the frontend in headless Chromium with screenshots. Each step's outcome
-goes to the JSON result file; a step whose prerequisite failed is reported as not run.
+hand reaches), later a third (one device on 127.0.0.1:56702 that only its mDNS
+announcement names), and `python -m homeassistant` on a prepared config folder, then goes
+through the steps in STEPS: onboarding over HTTP, the config flow over REST (discovery,
+typed addresses and zeroconf), entities and attributes, actions read back from the
+emulators, a light group, an automation, and the frontend in headless Chromium with
+screenshots. Each step's outcome goes to the JSON result file; a step whose prerequisite
+failed is reported as not run.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from tests.e2e.hass import BASE_URL, CLIENT_ID, HassClient, HassError, HassProce
 
 MAIN_PORT = 56700
 MANUAL_PORT = 56701
+ANNOUNCED_PORT = 56702
 # Serials 16 apart: a LIFX device's Wi-Fi MAC is its serial, or from firmware 3.70 the
 # serial plus one, so consecutive serials would give two devices the same MAC and Home
 # Assistant's device registry would merge them.
@@ -61,6 +64,11 @@ MAIN_FLEET: list[dict[str, Any]] = [
 # Reached only by typing its address: discovery asks port 56700
 MANUAL_FLEET: list[dict[str, Any]] = [
     {"serial": NIGHT, "product_id": 29, "label": "Night vision", "group": "Hall"},
+]
+# Reached only through its _lifx._udp.local. announcement, which names its port
+ANNOUNCED = "d073d5e20090"
+ANNOUNCED_FLEET: list[dict[str, Any]] = [
+    {"serial": ANNOUNCED, "product_id": 27, "label": "Announced bulb", "group": "Hall"},
 ]
 LABELS = {d["serial"]: d["label"] for d in MAIN_FLEET + MANUAL_FLEET}
 # Model names from LIFX's product registry, written out independently of the integration
@@ -110,6 +118,7 @@ STEPS: list[tuple[str, float, tuple[str, ...]]] = [
     ("automation", 60, ("entities",)),
     ("repairs", 10, ("entities",)),
     ("frontend", 120, ("entities",)),
+    ("zeroconf_discovery", 60, ("config_flow_manual",)),
     ("shutdown", 60, ("hass_start",)),
     ("hass_log", 10, ("shutdown",)),
 ]
@@ -211,6 +220,7 @@ class Driver:
         self.result = Result()
         self.fleet: EmulatorFleet | None = None
         self.manual_fleet: EmulatorFleet | None = None
+        self.announced_fleet: EmulatorFleet | None = None
         self.hass = HassProcess(config_dir)
         self.session: aiohttp.ClientSession | None = None
         self.client: HassClient | None = None
@@ -958,6 +968,49 @@ class Driver:
         )
         return "rendered and saved " + ", ".join(shots)
 
+    async def step_zeroconf_discovery(self) -> str:
+        """A device that only its mDNS announcement names is offered, confirmed and added.
+
+        Its emulator advertises _lifx._udp.local. on loopback (multicast is on there), Home
+        Assistant's zeroconf integration hands the announcement to lifx_lan, and the flow
+        probes the announced address and port before it asks for confirmation.
+        """
+        self.announced_fleet = await EmulatorFleet(
+            ANNOUNCED_FLEET, port=ANNOUNCED_PORT, mdns=True
+        ).__aenter__()
+        deadline = time.monotonic() + 30
+        while True:
+            progress = await self.api.ws("config_entries/flow/progress")
+            flow = next(
+                (
+                    f
+                    for f in progress
+                    if f["handler"] == "lifx_lan"
+                    and f["context"].get("source") == "zeroconf"
+                    and f["context"].get("unique_id") == ANNOUNCED
+                ),
+                None,
+            )
+            if flow is not None:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no zeroconf flow for {ANNOUNCED}; in progress: {progress}")
+            await asyncio.sleep(0.5)
+        if flow["step_id"] != "discovery_confirm":
+            raise AssertionError(f"the zeroconf flow waits at {flow}")
+        done = await self.api.flow_step(flow["flow_id"], {})
+        label = ANNOUNCED_FLEET[0]["label"]
+        if done.get("type") != "create_entry" or done.get("title") != label:
+            raise AssertionError(f"confirming the announced device gave {done}")
+        entries = await self._wait_entries(len(LABELS) + 1)
+        entry = next(e for e in entries if e["title"] == label)
+        if entry["source"] != "zeroconf":
+            raise AssertionError(f"the entry came from {entry['source']}")
+        return (
+            f"announced {ANNOUNCED} on 127.0.0.1:{ANNOUNCED_PORT}: zeroconf flow confirmed, "
+            f"entry {label!r} loaded"
+        )
+
     async def step_shutdown(self) -> str:
         """Close the browser, stop Home Assistant (SIGTERM) and the emulators."""
         await self._close_browser()
@@ -1006,10 +1059,10 @@ class Driver:
             await browser.close()
 
     async def _close_fleets(self) -> None:
-        for fleet in (self.fleet, self.manual_fleet):
+        for fleet in (self.fleet, self.manual_fleet, self.announced_fleet):
             if fleet is not None:
                 await fleet.close()
-        self.fleet = self.manual_fleet = None
+        self.fleet = self.manual_fleet = self.announced_fleet = None
 
     async def run(self) -> Result:
         """Every step in order; always ends with nothing running."""

@@ -48,6 +48,8 @@ homeassistant:
 frontend:
 config:
 automation: !include automations.yaml
+# default_config has it: LIFX devices announce themselves over mDNS
+zeroconf:
 
 logger:
   default: warning

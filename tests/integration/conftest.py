@@ -92,7 +92,7 @@ async def executor_idle(hass: HomeAssistant) -> None:
 def network(hass: HomeAssistant, fleet: FakeFleet) -> LifxNetwork:
     """Discovery aimed at the fake fleet only: nothing leaves loopback."""
     lifx_network = async_get_network(hass)
-    lifx_network.use_interface_broadcasts = False
+    lifx_network.use_adapter_broadcasts = False
     lifx_network.extra_targets = ["127.0.0.1"]
     lifx_network.discovery_port = fleet.port
     return lifx_network

@@ -189,6 +189,22 @@ def test_interface_broadcast_addresses_are_ipv4() -> None:
         assert not address.startswith("127.")
 
 
+async def test_discover_with_no_addresses_sends_nothing(
+    broadcast_client: LifxClient, broadcast_fleet: FakeFleet
+) -> None:
+    """An empty list is the caller's choice (no network enabled), not "every interface"."""
+    broadcast_fleet.add("color_bulb", "d073d5000001")
+    devices = await discover(
+        broadcast_client,
+        broadcast_addresses=[],
+        port=broadcast_fleet.port,
+        timeout=0.05,
+        rebroadcast_offsets=(0.0,),
+    )
+    assert devices == []
+    assert broadcast_fleet.raw_received == []
+
+
 async def test_a_reply_to_a_broadcast_never_passes_for_a_unicast_reply(
     broadcast_client: LifxClient, broadcast_fleet: FakeFleet
 ) -> None:

@@ -127,8 +127,16 @@ async def discover(
     rebroadcast_offsets: Iterable[float] = REBROADCAST_OFFSETS,
     on_found: Callable[[DiscoveredDevice], None] | None = None,
 ) -> list[DiscoveredDevice]:
-    """Broadcast GetService on every interface, again and again, for `timeout` seconds."""
-    targets = list(broadcast_addresses or interface_broadcast_addresses())
+    """Broadcast GetService to the addresses given, again and again, for `timeout` seconds.
+
+    Without addresses (None) it broadcasts on every interface, as the CLI does; an empty
+    list sends nothing, so a caller that chose no address never reaches one it did not.
+    """
+    targets = (
+        interface_broadcast_addresses()
+        if broadcast_addresses is None
+        else list(broadcast_addresses)
+    )
     finder = _Finder(client, on_found)
     loop = asyncio.get_running_loop()
     start = loop.time()
