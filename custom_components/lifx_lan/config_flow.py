@@ -13,7 +13,6 @@ from homeassistant.config_entries import (
     SOURCE_IGNORE,
     SOURCE_RECONFIGURE,
     ConfigEntry,
-    ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
 )
@@ -34,6 +33,7 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
 
+from .adopt_flow import LifxTakeoverSteps
 from .const import (
     CONF_POLL_INTERVAL,
     CONF_SERIAL,
@@ -71,7 +71,7 @@ def _device_of(discovery_info: DiscoveryInfoType) -> DiscoveredDevice:
     )
 
 
-class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
+class LifxConfigFlow(LifxTakeoverSteps, domain=DOMAIN):
     """Add LIFX devices."""
 
     VERSION = 1
@@ -92,7 +92,7 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
     # User: discovered devices, several at once, or a host typed by hand.
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Scan the network and offer every device not yet configured."""
+        """Offer to take over core LIFX entries, else scan; add the devices picked."""
         if user_input is not None:
             picked: list[str] = user_input.get(CONF_DEVICES, [])
             if CONF_MANUAL in picked or not picked:
@@ -107,7 +107,14 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
                     data={CONF_HOST: device.host, CONF_PORT: device.port, CONF_SERIAL: serial},
                 )
             return await self._async_create_entry(self._discovered[first])
+        if self._async_core_entries_found():
+            return await self.async_step_takeover_menu()
+        return await self.async_step_discover()
 
+    async def async_step_discover(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Scan the network and offer every device not yet configured."""
         network = async_get_network(self.hass)
         try:
             found = await network.async_discover()
