@@ -67,8 +67,17 @@ class CoreDevice:
     left: list[str] = field(default_factory=list)
 
 
-class TakeoverError(HomeAssistantError):
-    """A step of a takeover failed; the core entry was restored."""
+class TakeoverError(Exception):
+    """A step of a takeover failed, and the core entry was restored.
+
+    The reason is the config flow's abort reason, with the placeholders its words take.
+    """
+
+    def __init__(self, reason: str, **placeholders: str) -> None:
+        """Name what failed."""
+        super().__init__(reason, placeholders)
+        self.reason = reason
+        self.placeholders = placeholders
 
 
 @callback
@@ -105,17 +114,13 @@ async def async_take_over(hass: HomeAssistant, core: CoreDevice) -> ConfigEntry:
     await takeover.async_unload_core()
     try:
         return await takeover.async_run(host, port)
-    except (HomeAssistantError, ValueError, KeyError) as err:
+    except (TakeoverError, HomeAssistantError, ValueError, KeyError) as err:
         # ValueError and KeyError: the registries refused a change.
         LOGGER.warning("Taking over %s failed, restoring it: %s", core.entry.title, err)
         await takeover.async_undo()
         if isinstance(err, TakeoverError):
             raise
-        raise TakeoverError(
-            translation_domain=DOMAIN,
-            translation_key="takeover_failed",
-            translation_placeholders={"name": core.entry.title, "error": str(err)},
-        ) from err
+        raise TakeoverError("takeover_failed", name=core.entry.title, error=str(err)) from err
 
 
 async def _async_locate(hass: HomeAssistant, core: CoreDevice) -> tuple[str, int]:
@@ -131,12 +136,7 @@ async def _async_locate(hass: HomeAssistant, core: CoreDevice) -> tuple[str, int
         if device.serial == core.serial:
             return device.host, device.port
     raise TakeoverError(
-        translation_domain=DOMAIN,
-        translation_key="takeover_not_answering",
-        translation_placeholders={
-            "name": core.entry.title,
-            "host": str(core.entry.data.get(CONF_HOST)),
-        },
+        "takeover_not_answering", name=core.entry.title, host=str(core.entry.data.get(CONF_HOST))
     )
 
 
@@ -158,11 +158,7 @@ class _Takeover:
     async def async_unload_core(self) -> None:
         """Entities can only change integration while nothing runs them."""
         if not await self.hass.config_entries.async_unload(self.core.entry.entry_id):
-            raise TakeoverError(
-                translation_domain=DOMAIN,
-                translation_key="takeover_core_busy",
-                translation_placeholders={"name": self.core.entry.title},
-            )
+            raise TakeoverError("takeover_core_busy", name=self.core.entry.title)
 
     async def async_run(self, host: str, port: int) -> ConfigEntry:
         """Move the entities and the device, set up the lifx_lan entry, remove core's."""
@@ -186,11 +182,7 @@ class _Takeover:
         if result["type"] is FlowResultType.CREATE_ENTRY:
             self.entry = result["result"]
         if self.entry is None or self.entry.state is not ConfigEntryState.LOADED:
-            raise TakeoverError(
-                translation_domain=DOMAIN,
-                translation_key="takeover_setup_failed",
-                translation_placeholders={"name": core.entry.title},
-            )
+            raise TakeoverError("takeover_setup_failed", name=core.entry.title)
         for entity_id in self.moved:
             # One lifx_lan does not create for this product would go with core's entry.
             if self.entities.entities[entity_id].config_entry_id != self.entry.entry_id:

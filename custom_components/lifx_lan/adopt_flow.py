@@ -72,12 +72,8 @@ class LifxTakeoverSteps(ConfigFlow):
             except TakeoverError as err:
                 # The failed device is back with core; the ones before it stay taken over.
                 return self.async_abort(
-                    reason="takeover_failed",
-                    description_placeholders={
-                        "name": device.entry.title,
-                        "error": str(err),
-                        "taken": _listed(taken),
-                    },
+                    reason=err.reason,
+                    description_placeholders={**err.placeholders, "taken": _listed(taken)},
                 )
             taken.append(device)
         return self.async_abort(

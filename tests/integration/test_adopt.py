@@ -28,6 +28,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.lifx_lan.const import DOMAIN
+from custom_components.lifx_lan.protocol import messages as m
 from devtools.fake_lifx import FakeFleet
 from tests.integration.conftest import SERIALS, advance
 
@@ -291,3 +292,127 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
     assert kitchen_fake.power == 65535
     assert porch_fake.power == 65535
     assert hass.states.get(lamp).state == STATE_ON
+
+
+def _registries(hass: HomeAssistant, core: CoreDevice) -> tuple[object, ...]:
+    """Everything of a core device the registries hold that a takeover may touch."""
+    entities = er.async_get(hass)
+    device = dr.async_get(hass).async_get(core.device.id)
+    assert device is not None
+    return (
+        tuple(
+            (
+                (e := entities.async_get(entity_id)) is not None and e.id,
+                e and (e.platform, e.unique_id, e.config_entry_id, e.device_id),
+                e and (e.name, e.icon, e.area_id, e.disabled_by, e.hidden_by),
+                e and (e.original_name, e.translation_key, e.entity_category, e.capabilities),
+            )
+            for entity_id in core.entity_ids.values()
+        ),
+        (device.identifiers, device.connections, device.config_entries),
+        (device.area_id, device.name, device.name_by_user, device.model, device.sw_version),
+    )
+
+
+async def test_takeover_that_hits_a_taken_unique_id_restores_the_core_entry(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    serial = SERIALS["strip"]
+    fleet.add("strip", serial, label="Shelf", power=65535)
+    shelf = _register_core(
+        hass, serial, "Shelf", ["", "theme", "rssi", "identify", "restart"], release="2025.4"
+    )
+    entity_registry.async_update_entity(shelf.entity_ids[""], name="Shelf strip")
+    # A leftover lifx_lan entity holds the unique id the theme select would take: the
+    # registry refuses the move after the light has moved already.
+    entity_registry.async_get_or_create("select", DOMAIN, f"{serial}_theme")
+    before = _registries(hass, shelf)
+
+    result = await _take_over(hass, freezer)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "takeover_failed"
+    assert result["description_placeholders"]["name"] == "Shelf"
+    assert f"{serial}_theme" in result["description_placeholders"]["error"]
+    assert hass.config_entries.async_entries(CORE) == [shelf.entry]
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    assert _registries(hass, shelf) == before
+
+
+async def test_takeover_of_a_device_lifx_lan_cannot_set_up_restores_the_core_entry(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    serial = SERIALS["ceiling"]
+    fake = fleet.add("ceiling", serial, label="Ceiling", power=65535)
+    ceiling = _register_core(
+        hass,
+        serial,
+        "Ceiling",
+        ["", "uplight", "downlight", "theme", "rssi", "identify", "restart"],
+        release="2026.11",
+    )
+    area = ar.async_get(hass).async_create("Bedroom")
+    device_registry.async_update_device(ceiling.device.id, area_id=area.id)
+    entity_registry.async_update_entity(ceiling.entity_ids["uplight"], disabled_by=None)
+    before = _registries(hass, ceiling)
+    # The Ceiling answers discovery, and nothing else: lifx_lan's entry gets created and
+    # then cannot set up.
+    fleet.faults.append(
+        lambda device, pkt_type, is_reply: (
+            device is fake and not is_reply and pkt_type != m.DeviceGetService.pkt_type
+        )
+    )
+
+    result = await _take_over(hass, freezer)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "takeover_setup_failed"
+    assert result["description_placeholders"]["name"] == "Ceiling"
+    assert hass.config_entries.async_entries(CORE) == [ceiling.entry]
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    assert _registries(hass, ceiling) == before
+
+    # Restored completely: once the Ceiling answers, the takeover goes through.
+    fleet.faults.clear()
+    result = await _take_over(hass, freezer)
+
+    assert result["reason"] == "takeover_successful"
+    assert hass.config_entries.async_entries(CORE) == []
+    assert hass.states.get(ceiling.entity_ids["uplight"]).state == STATE_ON
+    assert device_registry.async_get(ceiling.device.id).area_id == area.id
+
+
+async def test_takeover_of_a_device_that_does_not_answer_changes_nothing(
+    hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    serial = SERIALS["color_bulb"]
+    fleet.add("color_bulb", serial, label="Desk", online=False)
+    desk = _register_core(hass, serial, "Desk", ["", "identify", "restart"], release="2025.4")
+    before = _registries(hass, desk)
+
+    result = await _take_over(hass, freezer)
+
+    assert result["reason"] == "takeover_not_answering"
+    assert result["description_placeholders"]["host"] == "127.0.0.1"
+    assert hass.config_entries.async_entries(CORE) == [desk.entry]
+    assert _registries(hass, desk) == before
+
+
+async def test_no_core_entries_no_takeover_menu(
+    hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    fleet.add("color_bulb", SERIALS["color_bulb"], label="Desk")
+
+    result = await _run(
+        hass, freezer, hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
