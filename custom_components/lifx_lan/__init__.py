@@ -8,6 +8,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .adopt_flow import async_update_takeover_issue
 from .const import DOMAIN
 from .coordinator import LifxConfigEntry, LifxCoordinator
 from .devices import async_repair_device
@@ -36,6 +37,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: LifxConfigEntry) -> bool:
     """Set up one LIFX device."""
     async_repair_device(hass, entry)
+    async_update_takeover_issue(hass)
     network = async_get_network(hass)
     try:
         await network.async_entry_loaded()

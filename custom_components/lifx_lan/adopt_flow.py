@@ -1,16 +1,25 @@
-"""Config-flow steps that take over the devices of Home Assistant's core LIFX integration."""
+"""The steps that offer, confirm and run the takeover of core LIFX entries.
+
+The config flow offers the takeover when it starts and core entries exist; a repair issue
+offers it to those who added devices by discovery and never saw that step.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import SOURCE_IGNORE, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import FlowResult
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import DiscoveryInfoType
 
 from .adopt import CoreDevice, TakeoverError, async_core_devices, async_take_over
 from .const import CONF_SERIAL, DOMAIN
+
+ISSUE_CORE_ENTRIES = "core_lifx_entries"
 
 
 def _listed(devices: list[CoreDevice]) -> str:
@@ -27,8 +36,50 @@ def _left_behind(devices: list[CoreDevice]) -> str:
     )
 
 
+def _placeholders(devices: list[CoreDevice]) -> dict[str, str]:
+    ready = [device for device in devices if not device.left]
+    return {"count": str(len(ready)), "devices": _listed(ready), "left": _left_behind(devices)}
+
+
+@callback
+def async_update_takeover_issue(hass: HomeAssistant) -> None:
+    """Raise the repair that offers the takeover while a core device can be taken over."""
+    devices = async_core_devices(hass)
+    if not any(not device.left for device in devices):
+        ir.async_delete_issue(hass, DOMAIN, ISSUE_CORE_ENTRIES)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        ISSUE_CORE_ENTRIES,
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_CORE_ENTRIES,
+        translation_placeholders=_placeholders(devices),
+    )
+
+
+async def _async_take_over_all(hass: HomeAssistant) -> tuple[str, dict[str, str]]:
+    """Take over device by device; the outcome as an abort reason and its placeholders."""
+    devices = async_core_devices(hass)
+    ready = [device for device in devices if not device.left]
+    if not ready:
+        return "takeover_nothing", {"left": _left_behind(devices)}
+    taken: list[CoreDevice] = []
+    for device in ready:
+        try:
+            await async_take_over(hass, device)
+        except TakeoverError as err:
+            # The failed device is back with core; the ones before it stay taken over.
+            async_update_takeover_issue(hass)
+            return err.reason, {**err.placeholders, "taken": _listed(taken)}
+        taken.append(device)
+    async_update_takeover_issue(hass)
+    return "takeover_successful", {"count": str(len(taken)), "left": _left_behind(devices)}
+
+
 class LifxTakeoverSteps(ConfigFlow):
-    """Offer, confirm and run the takeover of core LIFX entries."""
+    """The config flow's takeover: a menu before any scan, a confirmation, the run."""
 
     @callback
     def _async_core_entries_found(self) -> bool:
@@ -39,11 +90,10 @@ class LifxTakeoverSteps(ConfigFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Offer the takeover beside adding devices from the network."""
-        ready = [device for device in async_core_devices(self.hass) if not device.left]
         return self.async_show_menu(
             step_id="takeover_menu",
             menu_options=["take_over", "discover"],
-            description_placeholders={"count": str(len(ready))},
+            description_placeholders=_placeholders(async_core_devices(self.hass)),
         )
 
     async def async_step_take_over(
@@ -51,38 +101,12 @@ class LifxTakeoverSteps(ConfigFlow):
     ) -> ConfigFlowResult:
         """List what moves and what stays; on confirmation, take over device by device."""
         devices = async_core_devices(self.hass)
-        ready = [device for device in devices if not device.left]
-        if not ready:
-            return self.async_abort(
-                reason="takeover_nothing", description_placeholders={"left": _left_behind(devices)}
-            )
-        if user_input is None:
+        if user_input is None and any(not device.left for device in devices):
             return self.async_show_form(
-                step_id="take_over",
-                description_placeholders={
-                    "count": str(len(ready)),
-                    "devices": _listed(ready),
-                    "left": _left_behind(devices),
-                },
+                step_id="take_over", description_placeholders=_placeholders(devices)
             )
-        taken: list[CoreDevice] = []
-        for device in ready:
-            try:
-                await async_take_over(self.hass, device)
-            except TakeoverError as err:
-                # The failed device is back with core; the ones before it stay taken over.
-                return self.async_abort(
-                    reason=err.reason,
-                    description_placeholders={**err.placeholders, "taken": _listed(taken)},
-                )
-            taken.append(device)
-        return self.async_abort(
-            reason="takeover_successful",
-            description_placeholders={
-                "count": str(len(taken)),
-                "left": _left_behind(devices),
-            },
-        )
+        reason, placeholders = await _async_take_over_all(self.hass)
+        return self.async_abort(reason=reason, description_placeholders=placeholders)
 
     async def async_step_core_entry(self, discovery_info: DiscoveryInfoType) -> ConfigFlowResult:
         """Create the entry of a device being taken over (the takeover already found it)."""
@@ -96,3 +120,23 @@ class LifxTakeoverSteps(ConfigFlow):
             title=discovery_info["title"],
             data={CONF_HOST: discovery_info[CONF_HOST], CONF_PORT: discovery_info[CONF_PORT]},
         )
+
+
+class TakeoverRepairFlow(RepairsFlow):
+    """The repair's takeover: a confirmation, the run."""
+
+    async def async_step_init(self, user_input: dict[str, str] | None = None) -> FlowResult:
+        """Confirm first."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(self, user_input: dict[str, str] | None = None) -> FlowResult:
+        """List what moves and what stays; on confirmation, take over device by device."""
+        if user_input is None:
+            return self.async_show_form(
+                step_id="confirm",
+                description_placeholders=_placeholders(async_core_devices(self.hass)),
+            )
+        reason, placeholders = await _async_take_over_all(self.hass)
+        if reason == "takeover_successful":
+            return self.async_create_entry(data={})
+        return self.async_abort(reason=reason, description_placeholders=placeholders)

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.const import CONF_HOST, STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
@@ -22,6 +23,7 @@ from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
     entity_registry as er,
+    issue_registry as ir,
 )
 from homeassistant.setup import async_setup_component
 import pytest
@@ -30,7 +32,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.protocol import messages as m
 from devtools.fake_lifx import FakeFleet
-from tests.integration.conftest import SERIALS, advance
+from tests.integration.conftest import SERIALS, AddDevice, advance
 
 pytestmark = pytest.mark.usefixtures("network")
 
@@ -416,3 +418,38 @@ async def test_no_core_entries_no_takeover_menu(
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
+
+
+async def test_repair_offers_and_runs_the_takeover_once_lifx_lan_runs(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    add_device: AddDevice,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    # Someone who added lifx_lan by discovery never saw the config flow's menu.
+    fleet.add("hev", SERIALS["hev"], label="Kitchen", power=65535)
+    kitchen = _register_core(
+        hass, SERIALS["hev"], "Kitchen", ["", "hev_cycle_state"], release="2026.11"
+    )
+    await add_device("color_bulb")
+    issues = ir.async_get(hass)
+    issue = issues.async_get_issue(DOMAIN, "core_lifx_entries")
+    assert issue is not None
+    assert issue.is_fixable
+    assert issue.translation_placeholders["count"] == "1"
+    assert await async_setup_component(hass, "repairs", {})
+    flows = repairs_flow_manager(hass)
+    assert flows is not None
+
+    result = await flows.async_init(DOMAIN, data={"issue_id": "core_lifx_entries"})
+    assert result["type"] is FlowResultType.FORM
+    assert result["description_placeholders"]["devices"] == "- Kitchen"
+    result = await _run(hass, freezer, flows.async_configure(result["flow_id"], {}))
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert issues.async_get_issue(DOMAIN, "core_lifx_entries") is None
+    assert hass.config_entries.async_entries(CORE) == []
+    lamp = entity_registry.async_get(kitchen.entity_ids[""])
+    assert (lamp.platform, lamp.unique_id) == (DOMAIN, f"{SERIALS['hev']}_light")
+    assert hass.states.get(kitchen.entity_ids[""]).state == STATE_ON
