@@ -9,14 +9,28 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow
-from homeassistant.config_entries import SOURCE_IGNORE, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    SOURCE_IGNORE,
+    ConfigEntry,
+    ConfigEntryChange,
+    ConfigFlow,
+    ConfigFlowResult,
+)
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResult
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.typing import DiscoveryInfoType
 
-from .adopt import CoreDevice, TakeoverError, async_core_devices, async_take_over
+from .adopt import (
+    CORE_DOMAIN,
+    CoreDevice,
+    TakeoverError,
+    async_core_devices,
+    async_take_over,
+)
 from .const import CONF_SERIAL, DOMAIN
 
 ISSUE_CORE_ENTRIES = "core_lifx_entries"
@@ -57,6 +71,19 @@ def async_update_takeover_issue(hass: HomeAssistant) -> None:
         translation_key=ISSUE_CORE_ENTRIES,
         translation_placeholders=_placeholders(devices),
     )
+
+
+@callback
+def async_setup_takeover_issue(hass: HomeAssistant) -> None:
+    """Offer the takeover now, and again whenever a core LIFX entry is added or removed."""
+    async_update_takeover_issue(hass)
+
+    @callback
+    def _async_entry_changed(change: ConfigEntryChange, entry: ConfigEntry) -> None:
+        if entry.domain == CORE_DOMAIN and change is not ConfigEntryChange.UPDATED:
+            async_update_takeover_issue(hass)
+
+    async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, _async_entry_changed)
 
 
 async def _async_take_over_all(hass: HomeAssistant) -> tuple[str, dict[str, str]]:

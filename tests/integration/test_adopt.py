@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import repairs_flow_manager
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
+from homeassistant.config_entries import (
+    SOURCE_IGNORE,
+    SOURCE_USER,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
 from homeassistant.const import CONF_HOST, STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -432,6 +437,8 @@ async def test_repair_offers_and_runs_the_takeover_once_lifx_lan_runs(
     kitchen = _register_core(
         hass, SERIALS["hev"], "Kitchen", ["", "hev_cycle_state"], release="2026.11"
     )
+    # And ignored LIFX LAN's discovery of it, while the LIFX integration ran it.
+    MockConfigEntry(domain=DOMAIN, unique_id=SERIALS["hev"], source=SOURCE_IGNORE).add_to_hass(hass)
     await add_device("color_bulb")
     issues = ir.async_get(hass)
     issue = issues.async_get_issue(DOMAIN, "core_lifx_entries")
@@ -450,6 +457,23 @@ async def test_repair_offers_and_runs_the_takeover_once_lifx_lan_runs(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert issues.async_get_issue(DOMAIN, "core_lifx_entries") is None
     assert hass.config_entries.async_entries(CORE) == []
+    (taken,) = [
+        e for e in hass.config_entries.async_entries(DOMAIN) if e.unique_id == SERIALS["hev"]
+    ]
+    assert taken.source == "core_entry"
     lamp = entity_registry.async_get(kitchen.entity_ids[""])
     assert (lamp.platform, lamp.unique_id) == (DOMAIN, f"{SERIALS['hev']}_light")
     assert hass.states.get(kitchen.entity_ids[""]).state == STATE_ON
+
+
+async def test_repair_goes_when_the_core_entries_go(
+    hass: HomeAssistant, fleet: FakeFleet, add_device: AddDevice
+) -> None:
+    desk = _register_core(hass, SERIALS["white_bulb"], "Desk", [""], release="2025.4")
+    await add_device("color_bulb")
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, "core_lifx_entries") is not None
+
+    await hass.config_entries.async_remove(desk.entry.entry_id)
+
+    assert issues.async_get_issue(DOMAIN, "core_lifx_entries") is None
