@@ -157,7 +157,12 @@ class _Takeover:
 
     async def async_unload_core(self) -> None:
         """Entities can only change integration while nothing runs them."""
-        if not await self.hass.config_entries.async_unload(self.core.entry.entry_id):
+        try:
+            unloaded = await self.hass.config_entries.async_unload(self.core.entry.entry_id)
+        except HomeAssistantError as err:
+            # OperationNotAllowed: the entry is being set up or removed right now.
+            raise TakeoverError("takeover_core_busy", name=self.core.entry.title) from err
+        if not unloaded:
             raise TakeoverError("takeover_core_busy", name=self.core.entry.title)
 
     async def async_run(self, host: str, port: int) -> ConfigEntry:
