@@ -102,6 +102,7 @@ class EmulatorFleet:
         host: str = "127.0.0.1",
         port: int = 0,
         port_per_device: bool = False,
+        ipv6_host: str = "::1",
         start_timeout: float = 30.0,
         command_timeout: float = 10.0,
         log_level: str = "WARNING",
@@ -116,6 +117,8 @@ class EmulatorFleet:
             host: Loopback address to bind.
             port: UDP port for the shared server, 0 for any free port.
             port_per_device: Give every device its own server and port.
+            ipv6_host: The IPv6 address the emulator also binds, on the same
+                port (two fleets on one port need two).
             start_timeout: Seconds to wait for the fleet to listen.
             command_timeout: Seconds to wait for each control reply.
             log_level: The emulator's stderr log level.
@@ -126,6 +129,7 @@ class EmulatorFleet:
         self._host = host
         self._port = port
         self._port_per_device = port_per_device
+        self._ipv6_host = ipv6_host
         self._start_timeout = start_timeout
         self._command_timeout = command_timeout
         self._log_level = log_level
@@ -154,6 +158,8 @@ class EmulatorFleet:
             self._host,
             "--port",
             str(self._port),
+            "--ipv6-host",
+            self._ipv6_host,
             "--log-level",
             self._log_level,
         ]
