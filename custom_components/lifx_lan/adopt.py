@@ -114,8 +114,9 @@ async def async_take_over(hass: HomeAssistant, core: CoreDevice) -> ConfigEntry:
     await takeover.async_unload_core()
     try:
         return await takeover.async_run(host, port)
-    except (TakeoverError, HomeAssistantError, ValueError, KeyError) as err:
-        # ValueError and KeyError: the registries refused a change.
+    except (TakeoverError, HomeAssistantError, ValueError, KeyError, ImportError) as err:
+        # ValueError and KeyError: the registries refused a change. ImportError: removing
+        # core's entry imports core, which fails if its requirements went missing.
         LOGGER.warning("Taking over %s failed, restoring it: %s", core.entry.title, err)
         await takeover.async_undo()
         if isinstance(err, TakeoverError):
