@@ -18,6 +18,7 @@ from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import (
     SOURCE_IGNORE,
     SOURCE_USER,
+    ConfigEntry,
     ConfigEntryState,
     ConfigFlowResult,
 )
@@ -32,7 +33,12 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockModule,
+    mock_integration,
+    mock_platform,
+)
 
 from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.protocol import messages as m
@@ -477,3 +483,40 @@ async def test_repair_goes_when_the_core_entries_go(
     await hass.config_entries.async_remove(desk.entry.entry_id)
 
     assert issues.async_get_issue(DOMAIN, "core_lifx_entries") is None
+
+
+async def test_takeover_that_fails_loads_the_core_entry_again(
+    hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    # Core's real integration reaches devices only on port 56700, which the fake fleet
+    # does not take: here core is stood in for as Home Assistant's own tests do.
+    setups: list[str] = []
+
+    async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+        setups.append(entry.entry_id)
+        return True
+
+    async def unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+        return True
+
+    mock_integration(
+        hass, MockModule(CORE, async_setup_entry=setup_entry, async_unload_entry=unload_entry)
+    )
+    mock_platform(hass, f"{CORE}.config_flow", None)
+    serial = SERIALS["color_bulb"]
+    fake = fleet.add("color_bulb", serial, label="Desk")
+    desk = _register_core(hass, serial, "Desk", ["", "identify", "restart"], release="2025.4")
+    assert await hass.config_entries.async_setup(desk.entry.entry_id)
+    before = _registries(hass, desk)
+    fleet.faults.append(
+        lambda device, pkt_type, is_reply: (
+            device is fake and not is_reply and pkt_type != m.DeviceGetService.pkt_type
+        )
+    )
+
+    result = await _take_over(hass, freezer)
+
+    assert result["reason"] == "takeover_setup_failed"
+    assert desk.entry.state is ConfigEntryState.LOADED
+    assert setups == [desk.entry.entry_id] * 2
+    assert _registries(hass, desk) == before
