@@ -2,7 +2,8 @@
 
 Every way in (the pick list, the flows started for the other devices picked with it, a
 typed-in host, a confirmed DHCP or background discovery, and reconfigure) ends in
-_async_create_entry, as in Home Assistant's tailwind integration.
+_async_create_entry, as in Home Assistant's tailwind integration. While core LIFX entries
+exist, the user step first offers their takeover (adopt_flow.py).
 """
 
 from __future__ import annotations

@@ -418,6 +418,24 @@ async def test_takeover_of_a_device_that_does_not_answer_changes_nothing(
     assert _registries(hass, desk) == before
 
 
+async def test_menu_leads_to_the_scan_as_well(
+    hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    fleet.add("color_bulb", SERIALS["color_bulb"], label="Desk")
+    _register_core(hass, SERIALS["white_bulb"], "Hall", [""], release="2025.4")
+    flows = hass.config_entries.flow
+    menu = await flows.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert menu["description_placeholders"]["count"] == "1"
+
+    result = await _run(
+        hass, freezer, flows.async_configure(menu["flow_id"], {"next_step_id": "discover"})
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["description_placeholders"] == {"count": "1"}
+
+
 async def test_no_core_entries_no_takeover_menu(
     hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
 ) -> None:
