@@ -24,6 +24,7 @@ ROOMS: dict[str, int] = {
     "reacquire": NETWORK,
     "coordinator": DEVICE,
     "devices": DEVICE,
+    "adopt": DEVICE,
     "entity": MEANING,
     "helpers": MEANING,
     "colors": MEANING,
@@ -34,6 +35,7 @@ ROOMS: dict[str, int] = {
     "parts": MEANING,
     "segments": MEANING,
     "cells": MEANING,
+    "adopt_flow": MEANING,
     "services": ENTRY,
     "light": ENTRY,
     "switch": ENTRY,
@@ -44,6 +46,7 @@ ROOMS: dict[str, int] = {
     "diagnostics": ENTRY,
     "config_flow": ENTRY,
     "options_flow": ENTRY,
+    "repairs": ENTRY,
     "__init__": WIRING,
 }
 

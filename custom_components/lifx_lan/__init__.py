@@ -8,6 +8,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .adopt_flow import async_setup_takeover_issue
 from .const import DOMAIN
 from .coordinator import LifxConfigEntry, LifxCoordinator
 from .devices import async_repair_device
@@ -28,8 +29,9 @@ PLATFORMS: list[Platform] = [
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the LIFX actions once; they work on every device's entry."""
+    """Register the LIFX actions once, and offer to take over core LIFX entries."""
     async_setup_services(hass)
+    async_setup_takeover_issue(hass)
     return True
 
 

@@ -3,6 +3,7 @@
 Every way in (the pick list, the flows started for the other devices picked with it, a
 typed-in host, a confirmed DHCP, zeroconf, HomeKit or background discovery, and
 reconfigure) ends in _async_create_entry, as in Home Assistant's tailwind integration.
+While core LIFX entries exist, the user step first offers their takeover (adopt_flow.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from homeassistant.config_entries import (
     SOURCE_IGNORE,
     SOURCE_RECONFIGURE,
     ConfigEntry,
-    ConfigFlow,
     ConfigFlowResult,
 )
 from homeassistant.const import CONF_HOST, CONF_MAC, CONF_PORT
@@ -31,6 +31,7 @@ from homeassistant.helpers.service_info.zeroconf import ATTR_PROPERTIES_ID, Zero
 from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
 
+from .adopt_flow import LifxTakeoverSteps
 from .const import CONF_SERIAL, DOMAIN, LOGGER
 from .describe import async_name, async_pick_labels
 from .hosts import async_resolve, format_host, parse_host
@@ -56,7 +57,7 @@ def _device_of(discovery_info: DiscoveryInfoType) -> DiscoveredDevice:
     )
 
 
-class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
+class LifxConfigFlow(LifxTakeoverSteps, domain=DOMAIN):
     """Add LIFX devices."""
 
     VERSION = 1
@@ -77,7 +78,7 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
     # User: discovered devices, several at once, or a host typed by hand.
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Scan the network and offer every device not yet configured."""
+        """Offer to take over core LIFX entries, else scan; add the devices picked."""
         if user_input is not None:
             picked: list[str] = user_input.get(CONF_DEVICES, [])
             if CONF_MANUAL in picked or not picked:
@@ -92,7 +93,14 @@ class LifxConfigFlow(ConfigFlow, domain=DOMAIN):
                     data={CONF_HOST: device.host, CONF_PORT: device.port, CONF_SERIAL: serial},
                 )
             return await self._async_create_entry(self._discovered[first])
+        if self._async_core_entries_found():
+            return await self.async_step_takeover_menu()
+        return await self.async_step_discover()
 
+    async def async_step_discover(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Scan the network and offer every device not yet configured."""
         network = async_get_network(self.hass)
         try:
             found = await network.async_discover()

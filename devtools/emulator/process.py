@@ -103,6 +103,7 @@ class EmulatorFleet:
         port: int = 0,
         port_per_device: bool = False,
         mdns: bool = False,
+        ipv6_host: str = "::1",
         start_timeout: float = 30.0,
         command_timeout: float = 10.0,
         log_level: str = "WARNING",
@@ -118,6 +119,8 @@ class EmulatorFleet:
             port: UDP port for the shared server, 0 for any free port.
             port_per_device: Give every device its own server and port.
             mdns: Advertise every device as _lifx._udp.local. (mDNS).
+            ipv6_host: The IPv6 address the emulator also binds, on the same
+                port (two fleets on one port need two).
             start_timeout: Seconds to wait for the fleet to listen.
             command_timeout: Seconds to wait for each control reply.
             log_level: The emulator's stderr log level.
@@ -129,6 +132,7 @@ class EmulatorFleet:
         self._port = port
         self._port_per_device = port_per_device
         self._mdns = mdns
+        self._ipv6_host = ipv6_host
         self._start_timeout = start_timeout
         self._command_timeout = command_timeout
         self._log_level = log_level
@@ -157,6 +161,8 @@ class EmulatorFleet:
             self._host,
             "--port",
             str(self._port),
+            "--ipv6-host",
+            self._ipv6_host,
             "--log-level",
             self._log_level,
         ]

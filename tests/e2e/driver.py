@@ -6,15 +6,16 @@ and everything it starts dies with it::
 
     python -m tests.e2e.driver --config DIR --artifacts DIR --result FILE
 
-It starts two emulated fleets (seven devices answering on 127.0.0.1:56700, the standard
-port that discovery asks, and one more on 127.0.0.1:56701 that only an address typed by
-hand reaches), later a third (one device on 127.0.0.1:56702 that only its mDNS
-announcement names), and `python -m homeassistant` on a prepared config folder, then goes
-through the steps in STEPS: onboarding over HTTP, the config flow over REST (discovery,
-typed addresses and zeroconf), entities and attributes, actions read back from the
-emulators, a light group, an automation, and the frontend in headless Chromium with
-screenshots. Each step's outcome goes to the JSON result file; a step whose prerequisite
-failed is reported as not run.
+It starts three emulated fleets (seven devices answering on 127.0.0.1:56700, the standard
+port that discovery asks, one more on 127.0.0.1:56701 that only an address typed by hand
+reaches, and one on 127.0.0.2:56700 for Home Assistant's core LIFX integration), later a
+fourth (one device on 127.0.0.1:56702 that only its mDNS announcement names), and
+`python -m homeassistant` on a prepared config folder, then goes through the steps in
+STEPS: onboarding over HTTP, the config flow over REST (discovery, typed addresses and
+zeroconf), entities and attributes, actions read back from the emulators, a light group,
+an automation, the takeover of a bulb core's LIFX integration ran, and the frontend in
+headless Chromium with screenshots. Each step's outcome goes to the JSON result file; a
+step whose prerequisite failed is reported as not run.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ ANNOUNCED_PORT = 56702
 # Serials 16 apart: a LIFX device's Wi-Fi MAC is its serial, or from firmware 3.70 the
 # serial plus one, so consecutive serials would give two devices the same MAC and Home
 # Assistant's device registry would merge them.
-COLOUR, WHITE, STRIP, TILES, CEILING, SWITCH, CLEAN, NIGHT = (
-    f"d073d5e200{n:x}0" for n in range(1, 9)
+COLOUR, WHITE, STRIP, TILES, CEILING, SWITCH, CLEAN, NIGHT, CORE_BULB = (
+    f"d073d5e200{n:x}0" for n in range(1, 10)
 )
 MAIN_FLEET: list[dict[str, Any]] = [
     {"serial": COLOUR, "product_id": 27, "label": "Colour bulb", "group": "Living Room"},
@@ -69,6 +70,14 @@ MANUAL_FLEET: list[dict[str, Any]] = [
 ANNOUNCED = "d073d5e20090"
 ANNOUNCED_FLEET: list[dict[str, Any]] = [
     {"serial": ANNOUNCED, "product_id": 27, "label": "Announced bulb", "group": "Hall"},
+]
+# Run by Home Assistant's core LIFX integration first, then taken over: at an address of its
+# own on the standard port (core reaches devices only there), which discovery does not ask.
+CORE_HOST = "127.0.0.2"
+# The emulator binds IPv6 on the same port too: not ::1, where the main fleet listens.
+CORE_IPV6_HOST = "fd00::2"
+CORE_FLEET: list[dict[str, Any]] = [
+    {"serial": CORE_BULB, "product_id": 27, "label": "Core bulb", "group": "Study"},
 ]
 LABELS = {d["serial"]: d["label"] for d in MAIN_FLEET + MANUAL_FLEET}
 # Model names from LIFX's product registry, written out independently of the integration
@@ -117,6 +126,7 @@ STEPS: list[tuple[str, float, tuple[str, ...]]] = [
     ("group", 60, ("entities",)),
     ("automation", 60, ("entities",)),
     ("repairs", 10, ("entities",)),
+    ("core_takeover", 120, ("entities",)),
     ("frontend", 120, ("entities",)),
     ("zeroconf_discovery", 60, ("config_flow_manual",)),
     ("shutdown", 60, ("hass_start",)),
@@ -211,6 +221,16 @@ def bring_up_loopback() -> None:
         fcntl.ioctl(sock, siocaddrt, bytes(route))
 
 
+def add_loopback_ipv6(address: str) -> None:
+    """`ip -6 addr add ADDRESS/128 dev lo`, without iproute2 (struct in6_ifreq, SIOCSIFADDR)."""
+    siocsifaddr = 0x8916
+    request = struct.pack(
+        "16sIi", socket.inet_pton(socket.AF_INET6, address), 128, socket.if_nametoindex("lo")
+    )
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+        fcntl.ioctl(sock, siocsifaddr, request)
+
+
 class Driver:
     """The steps, in order, sharing the processes and clients they start."""
 
@@ -221,6 +241,7 @@ class Driver:
         self.fleet: EmulatorFleet | None = None
         self.manual_fleet: EmulatorFleet | None = None
         self.announced_fleet: EmulatorFleet | None = None
+        self.core_fleet: EmulatorFleet | None = None
         self.hass = HassProcess(config_dir)
         self.session: aiohttp.ClientSession | None = None
         self.client: HassClient | None = None
@@ -248,7 +269,7 @@ class Driver:
 
     async def emulated(self, serial: str) -> dict[str, Any]:
         """A device's state as its emulator holds it, fades projected to their end."""
-        fleet = self.manual_fleet if serial == NIGHT else self.fleet
+        fleet = {NIGHT: self.manual_fleet, CORE_BULB: self.core_fleet}.get(serial, self.fleet)
         assert fleet is not None
         state = await fleet.state(serial)
         if state.get("final"):
@@ -291,9 +312,14 @@ class Driver:
     async def step_fleet(self) -> str:
         self.fleet = await EmulatorFleet(MAIN_FLEET, port=MAIN_PORT).__aenter__()
         self.manual_fleet = await EmulatorFleet(MANUAL_FLEET, port=MANUAL_PORT).__aenter__()
+        add_loopback_ipv6(CORE_IPV6_HOST)
+        self.core_fleet = await EmulatorFleet(
+            CORE_FLEET, host=CORE_HOST, port=MAIN_PORT, ipv6_host=CORE_IPV6_HOST
+        ).__aenter__()
         return (
             f"{len(MAIN_FLEET)} devices on 127.0.0.1:{MAIN_PORT}, "
-            f"{len(MANUAL_FLEET)} on 127.0.0.1:{MANUAL_PORT}; emulator "
+            f"{len(MANUAL_FLEET)} on 127.0.0.1:{MANUAL_PORT}, "
+            f"{len(CORE_FLEET)} on {CORE_HOST}:{MAIN_PORT}; emulator "
             f"{self.fleet.ready_message.get('emulator_version')}"
         )
 
@@ -882,6 +908,76 @@ class Driver:
         others = sorted(f"{i.get('domain')}.{i.get('issue_id')}" for i in issues)
         return f"no lifx_lan repair issues, no notifications; other issues: {others or 'none'}"
 
+    async def step_core_takeover(self) -> str:
+        """Core's LIFX integration runs a bulb an automation uses; LIFX LAN takes it over."""
+        # Add integration -> LIFX -> the bulb's address, as a core user once did
+        form = await self.api.flow_start("lifx")
+        added = await self.api.flow_step(form["flow_id"], {"host": CORE_HOST})
+        if added.get("type") != "create_entry":
+            raise AssertionError(f"core's LIFX config flow gave {added}")
+        light = await self._wait_registered("lifx", "light")
+        await self.api.wait_state(light, lambda s: s["state"] in ("on", "off"), timeout=30)
+        automation_id = "lifx_e2e_core_bulb_on"
+        saved = await self.api.request(
+            "POST",
+            f"/api/config/automation/config/{automation_id}",
+            json_body={
+                "id": automation_id,
+                "alias": "Study light on",
+                "description": "Written by the lifx_lan end-to-end test for core's bulb",
+                "triggers": [{"trigger": "event", "event_type": "lifx_e2e_study"}],
+                "conditions": [],
+                "actions": [
+                    {
+                        "action": "light.turn_on",
+                        "target": {"entity_id": light},
+                        "data": {"brightness_pct": 40},
+                    }
+                ],
+                "mode": "single",
+            },
+        )
+        if saved != {"result": "ok"}:
+            raise AssertionError(f"saving the automation gave {saved}")
+        await self._wait_automation(automation_id)
+
+        # Add integration -> LIFX LAN now offers the takeover first
+        menu = await self.api.flow_start("lifx_lan")
+        if menu.get("type") != "menu" or "take_over" not in menu.get("menu_options", []):
+            raise AssertionError(f"expected the takeover menu, got {menu}")
+        confirm = await self.api.flow_step(menu["flow_id"], {"next_step_id": "take_over"})
+        if confirm.get("step_id") != "take_over":
+            raise AssertionError(f"choosing the takeover gave {confirm}")
+        done = await self.api.flow_step(confirm["flow_id"], {})
+        if done.get("reason") != "takeover_successful":
+            raise AssertionError(f"the takeover gave {done}")
+        if core_entries := await self.api.entries("lifx"):
+            raise AssertionError(f"core LIFX entries left: {core_entries}")
+        moved = await self.api.ws("config/entity_registry/get", entity_id=light)
+        if moved.get("platform") != "lifx_lan":
+            raise AssertionError(f"{light} belongs to {moved.get('platform')}")
+
+        assert self.core_fleet is not None
+        await self.core_fleet.set_state(CORE_BULB, power=0)
+        await self.api.wait_state(light, lambda s: s["state"] == "off", timeout=30)
+        await self.api.request("POST", "/api/events/lifx_e2e_study", json_body={})
+        state = await self.wait_emulated(CORE_BULB, lambda s: self._assert_power(s, LEVEL))
+        near(state["color"][2], 0.4 * LEVEL, "brightness")
+        return (
+            f"core's {light} is LIFX LAN's now; the automation written for it turned the "
+            f"emulated bulb on at 40 %"
+        )
+
+    async def _wait_registered(self, platform: str, domain: str) -> str:
+        """The entity id of the first entity of a platform and domain to register."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            for entry in await self.api.ws("config/entity_registry/list"):
+                if entry["platform"] == platform and entry["entity_id"].startswith(f"{domain}."):
+                    return str(entry["entity_id"])
+            await asyncio.sleep(0.3)
+        raise AssertionError(f"no {domain} entity of {platform} registered")
+
     async def _make_dashboard(self) -> None:
         """A dashboard as one would build it in the UI: lights, the switch, the Clean bulb."""
         await self.api.ws(
@@ -1059,10 +1155,10 @@ class Driver:
             await browser.close()
 
     async def _close_fleets(self) -> None:
-        for fleet in (self.fleet, self.manual_fleet, self.announced_fleet):
+        for fleet in (self.fleet, self.manual_fleet, self.announced_fleet, self.core_fleet):
             if fleet is not None:
                 await fleet.close()
-        self.fleet = self.manual_fleet = self.announced_fleet = None
+        self.fleet = self.manual_fleet = self.announced_fleet = self.core_fleet = None
 
     async def run(self) -> Result:
         """Every step in order; always ends with nothing running."""
