@@ -17,6 +17,7 @@ from homeassistant.auth.const import GROUP_ID_ADMIN
 from homeassistant.auth.providers.homeassistant import HassAuthProvider, InvalidUser
 from homeassistant.components.onboarding.const import STEPS
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.storage import Store
 
 from devtools import ROOT
@@ -58,6 +59,13 @@ logger:
 async def seed(config_dir: Path, username: str, password: str) -> None:
     """Create the owner account and mark onboarding done."""
     hass = HomeAssistant(str(config_dir))
+    # The auth store reads the device and entity registries (HA 2026.x); HA 2026.x also
+    # creates the device registry in a step of its own before loading it.
+    create_device_registry = getattr(dr, "async_setup", None)
+    if create_device_registry is not None:
+        create_device_registry(hass)
+    await dr.async_load(hass)
+    await er.async_load(hass)
     hass.auth = await auth_manager_from_config(hass, [{"type": "homeassistant"}], [])
     provider = hass.auth.auth_providers[0]
     assert isinstance(provider, HassAuthProvider)
