@@ -9,12 +9,13 @@ never its address, so a scene still finds a device DHCP moved.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .coordinator import Command, LifxCoordinator, LifxData
 from .protocol import EffectState, LifxDevice, LifxError, LightHsbk, effect_name
+from .protocol.canvas import EXTENDED_ZONES_PER_PACKET, together
 from .protocol.messages import MultiZoneEffectType, TileEffectSkyType, TileEffectType
 
 
@@ -205,19 +206,22 @@ def _restore(
     infrared = scene.infrared if caps.infrared else None
 
     async def send(device: LifxDevice) -> None:
+        # Everything but a change of power leaves in one pass, in this order, without
+        # waiting for acknowledgements in between: a scene over many devices lands together.
+        sends: list[Coroutine[Any, Any, None]] = []
         if stop_effect:
-            await _stop_effect(device, matrix=caps.matrix)
-        if zones:
-            await device.set_zones(zones, duration=fade)
-        for tile, colors in tiles:
-            await device.set_tile_colors(tile, colors, duration=fade)
+            sends.append(_stop_effect(device, matrix=caps.matrix))
+        sends += _paint_zones(device, zones, fade, extended=caps.extended_multizone)
+        sends += [device.set_tile_colors(tile, colors, duration=fade) for tile, colors in tiles]
         if color is not None:
-            await device.set_color(color, fade)
+            sends.append(device.set_color(color, fade))
         if effect is not None:
-            await _start_effect(device, effect, matrix=caps.matrix)
+            sends.append(_start_effect(device, effect, matrix=caps.matrix))
         if infrared is not None:
-            await device.set_infrared(infrared)
+            sends.append(device.set_infrared(infrared))
+        await together(sends)
         if scene.power != was_on:
+            # Only once the colours are there: a light switched on fades in with them.
             await device.set_power(scene.power, duration)
 
     def update(state: LifxData) -> LifxData:
@@ -236,6 +240,25 @@ def _restore(
         )
 
     return Command(send, update)
+
+
+def _paint_zones(
+    device: LifxDevice, zones: list[LightHsbk], fade: float, *, extended: bool
+) -> list[Coroutine[Any, Any, None]]:
+    """A strip's zones: one send per extended packet, so that none waits for another.
+
+    Each applies its own zones at once, so a retransmitted packet can never arrive after
+    the one that applies the rest. A legacy strip's runs stay one send, in order.
+    """
+    if not zones:
+        return []
+    if not extended:
+        return [device.set_zones(zones, duration=fade)]
+    step = EXTENDED_ZONES_PER_PACKET
+    return [
+        device.set_zones(zones[start : start + step], start=start, duration=fade)
+        for start in range(0, len(zones), step)
+    ]
 
 
 async def _stop_effect(device: LifxDevice, *, matrix: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -92,6 +93,34 @@ async def test_a_scene_brings_back_every_zone_tile_cell_uplight_and_downlight(
         tile.serial,
         ceiling.serial,
     ]
+
+
+async def test_every_packet_of_a_scene_leaves_before_any_acknowledgement(
+    hass: HomeAssistant, add_device: AddDevice, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    strip, tile, ceiling = await _three_devices(add_device)
+    await _call(hass, DOMAIN, "create_scene", name="Movie night", entity_id=LIGHTS)
+    await _call(hass, DOMAIN, "set_state", entity_id=LIGHTS, hs_color=[120, 100])
+    for device in (strip, tile, ceiling):
+        device.received.clear()
+    # Every device answers a fifth of a second late, as over a slow Wi-Fi link.
+    fleet.reply_delay = 0.2
+    replies = fleet.sent_replies
+    call = hass.async_create_task(
+        _call(hass, "scene", "turn_on", entity_id="scene.movie_night"), eager_start=True
+    )
+    # Frozen time: the late replies stay queued; the loop only delivers the datagrams.
+    for _ in range(50):
+        await asyncio.sleep(0)
+
+    # Nothing was answered yet, and yet every zone and cell packet of all three is out.
+    assert fleet.sent_replies == replies
+    assert len(_sets(strip, m.MultiZoneExtendedSetColorZones)) == 2
+    assert len(_sets(tile, m.TileSet64)) == 5
+    assert len(_sets(ceiling, m.TileSet64)) == 2
+    await advance(hass, freezer, 1)
+    await call
+    _assert_restored(strip, tile, ceiling)
 
 
 async def test_a_scene_brings_back_running_effects_with_their_parameters(
