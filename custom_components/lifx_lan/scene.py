@@ -245,10 +245,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Offer this entry as a host of the scene entities (the first one loaded shows them)."""
-    book = hass.data.get(SCENES_KEY)
-    if book is None:
-        book = hass.data[SCENES_KEY] = SceneBook(hass)
+    book = hass.data.setdefault(SCENES_KEY, SceneBook(hass))
     await book.async_load()
+    # The last other entry may have unloaded, and dropped the book, while this one read it.
+    if (current := hass.data.setdefault(SCENES_KEY, book)) is not book:
+        book = current
+        await book.async_load()
     book.async_add_host(entry, async_add_entities)
     entry.async_on_unload(lambda: book.async_remove_host(entry))
 

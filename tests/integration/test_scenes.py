@@ -197,6 +197,44 @@ async def test_a_bulb_scene_keeps_power_colour_and_infrared(
     assert (night.power, night.infrared) == (0, 30000)
 
 
+async def test_a_legacy_strip_scene_brings_back_its_zones(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, strip = await add_device("strip", power=ON)
+    # Runs of equal zones, as legacy strips are painted: three runs and single zones.
+    zones = [LightHsbk(0, ON, ON, 3500)] * 5 + [
+        LightHsbk(i * 4000, ON, 9000, 3500) for i in range(11)
+    ]
+    strip.zones = list(zones)
+    await _call(hass, DOMAIN, "create_scene", name="Legacy", entity_id="light.strip")
+    await _call(hass, DOMAIN, "set_state", entity_id="light.strip", hs_color=[200, 50])
+
+    await _call(hass, "scene", "turn_on", entity_id="scene.legacy")
+
+    assert strip.zones == zones
+
+
+async def test_an_effect_from_newer_firmware_is_restored_as_no_effect(
+    hass: HomeAssistant, add_device: AddDevice, hass_storage: dict[str, Any]
+) -> None:
+    serial = "d073d5000005"
+    effect = {"kind": 9, "speed_ms": 3000, "duration_ns": 0, "parameters": [7], "palette": []}
+    device = {"serial": serial, "label": "Tile", "power": True, "effect": effect}
+    hass_storage[STORAGE_KEY] = {
+        "version": 1,
+        "key": STORAGE_KEY,
+        "data": {"scenes": {"future": {"name": "Future", "devices": [device]}}},
+    }
+    _, tile = await add_device("tile", power=ON)
+    await _call(hass, DOMAIN, "effect_morph", entity_id="light.tile")
+
+    await _call(hass, "scene", "turn_on", entity_id="scene.future")
+
+    assert tile.tile_effect.type == m.TileEffectType.OFF
+    # Its first parameter, a sky type 7 no firmware we know has, falls back to sunrise.
+    assert tile.tile_effect.parameter.parameter0 == 0
+
+
 async def test_scenes_survive_a_restart_and_a_device_at_a_new_address(
     hass: HomeAssistant,
     add_device: AddDevice,
