@@ -102,11 +102,14 @@ class SceneBook:
             self.entities.clear()
             # Entries unloading at the same time are passed over.
             for other, _ in list(self.hosts.values()):
-                if other.state is not ConfigEntryState.LOADED:
+                if other.state not in (
+                    ConfigEntryState.LOADED,
+                    ConfigEntryState.SETUP_IN_PROGRESS,
+                ):
                     del self.hosts[other.entry_id]
             self._async_show(list(self.recipes))
-        if not self.hosts:
-            self.hass.data.pop(SCENES_KEY, None)
+        if not self.hosts and self.hass.data.get(SCENES_KEY) is self:
+            del self.hass.data[SCENES_KEY]
 
     @callback
     def _async_show(self, scene_ids: Sequence[str]) -> None:
