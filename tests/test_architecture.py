@@ -36,6 +36,7 @@ ROOMS: dict[str, int] = {
     "segments": MEANING,
     "cells": MEANING,
     "adopt_flow": MEANING,
+    "scenes": MEANING,
     "services": ENTRY,
     "light": ENTRY,
     "switch": ENTRY,
@@ -47,11 +48,13 @@ ROOMS: dict[str, int] = {
     "config_flow": ENTRY,
     "options_flow": ENTRY,
     "repairs": ENTRY,
+    "scene": ENTRY,
     "__init__": WIRING,
 }
 
-# The options flow is the config flow's second half, in a module of its own for length.
-SIDEWAYS = {("config_flow", "options_flow")}
+# The options flow is the config flow's second half, in a module of its own for length;
+# the scene actions change the scene book that the scene platform hosts.
+SIDEWAYS = {("config_flow", "options_flow"), ("services", "scene")}
 
 
 def _room(module: str) -> int:

@@ -137,6 +137,17 @@ class Choice(Field):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Text(Field):
+    """A line of text."""
+
+    selector: ClassVar[str] = "text"
+
+    def validator(self) -> object:
+        """Any text."""
+        return cv.string
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HsColor(Field):
     """[hue, saturation]: each within its own bounds."""
 
@@ -241,3 +252,6 @@ CLOUD_SATURATION_HIGH = Number(
     name="cloud_saturation_max", low=0, high=255, default=CLOUD_SATURATION_MAX, integer=True
 )
 EFFECT = (SPEED, EFFECT_DURATION, POWER_ON)
+
+# A scene's name; its entity id is made from it (scene.<name>).
+SCENE_NAME = Text(name="name", required=True)

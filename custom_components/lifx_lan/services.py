@@ -28,6 +28,7 @@ from .effects import EffectOptions, async_start_effect, check_effect_supported
 from .helpers import async_run_all
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
+from .scene import async_create_scene, async_delete_scenes, async_update_scenes
 from .themes import async_paint_theme
 
 type Handler = Callable[[HomeAssistant, ServiceCall], Awaitable[None]]
@@ -254,6 +255,18 @@ def _effect(name: str | None) -> Handler:
     return handler
 
 
+async def _create_scene(hass: HomeAssistant, call: ServiceCall) -> None:
+    await async_create_scene(hass, call.data["name"], _targets(hass, call))
+
+
+async def _update_scene(hass: HomeAssistant, call: ServiceCall) -> None:
+    await async_update_scenes(hass, _referenced_entities(hass, dict(call.data)))
+
+
+async def _delete_scene(hass: HomeAssistant, call: ServiceCall) -> None:
+    await async_delete_scenes(hass, _referenced_entities(hass, dict(call.data)))
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
     """One LIFX action: what it does, and the fields it takes."""
@@ -285,6 +298,9 @@ ACTIONS: dict[str, Action] = {
         _effect(None), (f.SKY_TYPE, f.CLOUD_SATURATION_LOW, f.CLOUD_SATURATION_HIGH, *f.EFFECT)
     ),
     "effect_stop": Action(_effect(EFFECT_OFF)),
+    "create_scene": Action(_create_scene, (f.SCENE_NAME,)),
+    "update_scene": Action(_update_scene),
+    "delete_scene": Action(_delete_scene),
 }
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Coroutine, Iterable, Sequence
 from typing import Final
 
 from .connection import DeviceConnection, milliseconds
-from .exceptions import LifxProtocolError
+from .exceptions import LifxProtocolError, LifxTimeoutError
 from .messages import (
     LightHsbk,
     MultiZoneApplicationRequest,
@@ -207,19 +208,25 @@ class ZonesAndTiles(DeviceConnection):
         width, height = tile.width, tile.height
         rows_per_packet = max(1, TILE_ZONES_PER_PACKET // max(width, 1))
         wanted = range(height) if rows is None else rows
+        sends = []
         for y in range(max(0, wanted.start), min(height, wanted.stop), rows_per_packet):
             chunk = colors[y * width : min(y + rows_per_packet, height) * width]
             if not chunk:
                 break
-            await self._send(
-                TileSet64(
-                    tile_index=tile.index,
-                    length=1,
-                    rect=TileBufferRect(fb_index=0, x=0, y=y, width=width),
-                    duration=milliseconds(duration),
-                    colors=tuple(chunk),
-                ),
+            sends.append(
+                self._send(
+                    TileSet64(
+                        tile_index=tile.index,
+                        length=1,
+                        rect=TileBufferRect(fb_index=0, x=0, y=y, width=width),
+                        duration=milliseconds(duration),
+                        colors=tuple(chunk),
+                    ),
+                )
             )
+        # Each packet paints its own rows of the visible frame, so a 128-zone Ceiling's two
+        # leave together instead of the second waiting for the first's acknowledgement.
+        await together(sends)
 
     async def get_tile_effect(self) -> EffectState:
         """The running matrix effect."""
@@ -264,6 +271,23 @@ class ZonesAndTiles(DeviceConnection):
                 )
             ),
         )
+
+
+async def together(sends: Iterable[Coroutine[object, None, None]]) -> None:
+    """Start every send now, in order, each one's first datagram leaving at once; then wait.
+
+    Each is still acknowledged (and retried) on its own. Every one is waited for; the
+    first error, a timeout before any other, is raised once all are done.
+    """
+    loop = asyncio.get_running_loop()
+    tasks = [asyncio.Task(send, loop=loop, eager_start=True) for send in sends]
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    errors = [result for result in results if isinstance(result, BaseException)]
+    for error in errors:
+        if isinstance(error, LifxTimeoutError):
+            raise error
+    if errors:
+        raise errors[0]
 
 
 _INSTANCE = [0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Coroutine, Sequence
 import logging
 from typing import Final, Literal, overload
 
@@ -151,7 +151,7 @@ class LifxClient(BatchRequests):
         *,
         timeout: float | None = None,
         schedule: RetrySchedule | None = None,
-    ) -> Awaitable[R]:
+    ) -> Coroutine[object, None, R]:
         """Send a Get (or a Set with res_required) and return its State reply."""
         return self._call(address, message, False, timeout, schedule, True)
 
@@ -162,7 +162,7 @@ class LifxClient(BatchRequests):
         *,
         timeout: float | None = None,
         schedule: RetrySchedule | None = None,
-    ) -> Awaitable[list[R]]:
+    ) -> Coroutine[object, None, list[R]]:
         """Send a request answered in several parts and return every part, in order."""
         return self._call(address, message, False, timeout, schedule, False)
 
@@ -173,7 +173,7 @@ class LifxClient(BatchRequests):
         *,
         timeout: float | None = None,
         schedule: RetrySchedule | None = None,
-    ) -> Awaitable[None]:
+    ) -> Coroutine[object, None, None]:
         """Send a Set with ack_required; return once the device acknowledged it."""
         return self._call(address, message, True, timeout, schedule, False)
 

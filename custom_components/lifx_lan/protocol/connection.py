@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from typing import Final
 
 from .client import DeviceAddress, LifxClient, RetrySchedule
@@ -60,13 +60,13 @@ class DeviceConnection:
     # These hand back the client's coroutine rather than await it: one coroutine less
     # per request.
 
-    def _request[R: Packet](self, message: Request[R]) -> Awaitable[R]:
+    def _request[R: Packet](self, message: Request[R]) -> Coroutine[object, None, R]:
         return self.client.request(self.address, message, schedule=self.schedule)
 
-    def _request_all[R: Packet](self, message: Request[R]) -> Awaitable[list[R]]:
+    def _request_all[R: Packet](self, message: Request[R]) -> Coroutine[object, None, list[R]]:
         return self.client.request_all(self.address, message, schedule=self.schedule)
 
-    def _send(self, message: Packet) -> Awaitable[None]:
+    def _send(self, message: Packet) -> Coroutine[object, None, None]:
         return self.client.send(self.address, message, schedule=self.schedule)
 
     @property
