@@ -16,6 +16,7 @@ from homeassistant.auth import auth_manager_from_config
 from homeassistant.auth.const import GROUP_ID_ADMIN
 from homeassistant.auth.providers.homeassistant import HassAuthProvider, InvalidUser
 from homeassistant.components.onboarding.const import STEPS
+from homeassistant.config_entries import ConfigEntries
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.storage import Store
@@ -59,8 +60,11 @@ logger:
 async def seed(config_dir: Path, username: str, password: str) -> None:
     """Create the owner account and mark onboarding done."""
     hass = HomeAssistant(str(config_dir))
-    # The auth store reads the device and entity registries (HA 2026.x); HA 2026.x also
-    # creates the device registry in a step of its own before loading it.
+    # The auth store reads the device and entity registries (HA 2026.x), the entity registry
+    # waits for the config entries, and HA 2026.x creates the device registry in a step of
+    # its own before loading it.
+    hass.config_entries = ConfigEntries(hass, {})
+    await hass.config_entries.async_initialize()
     create_device_registry = getattr(dr, "async_setup", None)
     if create_device_registry is not None:
         create_device_registry(hass)
