@@ -96,6 +96,7 @@ LIGHTS = (COLOUR, WHITE, STRIP, TILES, CEILING, CLEAN, NIGHT)
 DISCOVERY_PICK = [COLOUR, WHITE, STRIP, TILES, CEILING]
 GROUP_MEMBERS = (COLOUR, WHITE, CEILING)
 DASHBOARD = "lifx-e2e"
+SCENE = "scene.e2e_look"
 LEVEL = 65535
 # Conversions between Home Assistant's units and LIFX levels round; 1 % is far tighter
 # than any real mistake (a swapped field, a wrong scale) and looser than any rounding.
@@ -121,6 +122,7 @@ STEPS: list[tuple[str, float, tuple[str, ...]]] = [
     ("light_commands", 60, ("entities",)),
     ("cells", 60, ("entities",)),
     ("segments", 60, ("entities",)),
+    ("scenes", 60, ("entities",)),
     ("switches", 30, ("entities",)),
     ("effects", 30, ("entities",)),
     ("group", 60, ("entities",)),
@@ -252,6 +254,7 @@ class Driver:
         self.entries: dict[str, dict[str, Any]] = {}
         # The strip's segment lights, once step_segments made them
         self.segment_names: list[str] = []
+        self.scene_name = ""
         self.group_entity = ""
 
     @property
@@ -724,6 +727,59 @@ class Driver:
             "all off switches the strip off; the window on lights alone"
         )
 
+    async def step_scenes(self) -> str:
+        """A LIFX scene of the strip, the tile chain and the Ceiling: captured, painted
+        over, restored with scene.turn_on and read back zone for zone, cell for cell."""
+        devices = (STRIP, TILES, CEILING)
+
+        def picture(state: dict[str, Any]) -> list[list[int]]:
+            if state.get("tiles"):
+                return [list(c) for tile in state["tiles"] for c in tile["colors"]]
+            return [list(c) for c in state["zones"]]
+
+        captured = {serial: picture(await self.emulated(serial)) for serial in devices}
+        await self.api.action(
+            "lifx_lan",
+            "create_scene",
+            entity_id=[self.light(serial) for serial in devices],
+            name="E2E look",
+        )
+        await self.api.wait_state(SCENE, lambda s: s["state"] != "unavailable")
+        await self.api.action(
+            "light",
+            "turn_on",
+            entity_id=[self.light(serial) for serial in devices],
+            hs_color=[0, 100],
+            brightness=255,
+        )
+
+        def flat_red(state: dict[str, Any]) -> None:
+            for index, (hue, saturation, brightness, _) in enumerate(picture(state)):
+                assert (hue, saturation, brightness) == (0, LEVEL, LEVEL), f"zone {index}"
+
+        for serial in devices:
+            await self.wait_emulated(serial, flat_red)
+        await self.api.action("scene", "turn_on", entity_id=SCENE)
+
+        def restored(serial: str) -> Callable[[dict[str, Any]], None]:
+            def check(state: dict[str, Any]) -> None:
+                now = picture(state)
+                assert len(now) == len(captured[serial]), f"{len(now)} zones"
+                for index, (colour, was) in enumerate(zip(now, captured[serial], strict=True)):
+                    for part, (level, expected) in enumerate(zip(colour, was, strict=True)):
+                        near(level, expected, f"{serial} zone {index} part {part}")
+
+            return check
+
+        for serial in devices:
+            await self.wait_emulated(serial, restored(serial))
+        self.scene_name = "E2E look"
+        zones = sum(len(picture) for picture in captured.values())
+        return (
+            f"{SCENE}: {zones} zones and cells of the strip, the 5-tile chain and the Ceiling "
+            "painted red over, then read back as captured after scene.turn_on"
+        )
+
     @staticmethod
     def _assert_power(state: dict[str, Any], power: int) -> None:
         assert state["power"] == power, f"power {state['power']}, expected {power}"
@@ -1062,6 +1118,8 @@ class Driver:
             ["Z strip", "LIFX Z US", "Identify", "Restart", *self.segment_names],
             "device.png",
         )
+        if self.scene_name:
+            await visit("/config/scene/dashboard", [self.scene_name], "scenes.png")
         return "rendered and saved " + ", ".join(shots)
 
     async def step_zeroconf_discovery(self) -> str:
