@@ -11,14 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.light import EFFECT_OFF
-from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-    entity_registry as er,
-)
+from homeassistant.helpers import config_validation as cv
 
 from . import fields as f
 from .colors import ColorRequest, kelvin_range
@@ -28,73 +23,13 @@ from .effects import EffectOptions, async_start_effect, check_effect_supported
 from .helpers import async_run_all
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
+from .targets import async_target_coordinators
 from .themes import async_paint_theme
 
 type Handler = Callable[[HomeAssistant, ServiceCall], Awaitable[None]]
 
 # What a light with no colour yet is painted from: white, full brightness.
 DEFAULT_BASE = LightHsbk(0, 0, 65535, 3500)
-
-
-def _referenced_entities(hass: HomeAssistant, data: dict[str, Any]) -> set[str]:
-    """Entity ids named by a target: directly, through devices, or through areas.
-
-    Resolved from the registries here because Home Assistant's own helper for this moved
-    and changed its signature between the versions this integration supports.
-    """
-    entities = er.async_get(hass)
-    devices = dr.async_get(hass)
-
-    def as_set(key: str) -> set[str]:
-        value = data.get(key)
-        if value is None:
-            return set()
-        return {value} if isinstance(value, str) else set(value)
-
-    found = as_set(ATTR_ENTITY_ID)
-    for device_id in as_set(ATTR_DEVICE_ID):
-        found.update(e.entity_id for e in er.async_entries_for_device(entities, device_id))
-    for area_id in as_set(ATTR_AREA_ID):
-        found.update(e.entity_id for e in er.async_entries_for_area(entities, area_id))
-        for device in dr.async_entries_for_area(devices, area_id):
-            # A device's entities are in its area unless they were given one of their own.
-            found.update(
-                e.entity_id
-                for e in er.async_entries_for_device(entities, device.id)
-                if e.area_id is None
-            )
-    return found
-
-
-def _targets(hass: HomeAssistant, call: ServiceCall) -> list[LifxCoordinator]:
-    """Every LIFX light the call names: directly, through areas and devices, or in groups."""
-    pending = list(_referenced_entities(hass, dict(call.data)))
-    registry = er.async_get(hass)
-    seen: set[str] = set()
-    found: dict[str, LifxCoordinator] = {}
-    while pending:
-        entity_id = pending.pop()
-        if entity_id in seen:
-            continue
-        seen.add(entity_id)
-        entry = registry.async_get(entity_id)
-        if entry is not None and entry.platform == DOMAIN and entry.domain == "light":
-            config_entry = hass.config_entries.async_get_entry(entry.config_entry_id or "")
-            if config_entry is None or not hasattr(config_entry, "runtime_data"):
-                continue
-            # Actions work on whole devices: a Ceiling's uplight names its Ceiling.
-            coordinator: LifxCoordinator = config_entry.runtime_data
-            found[coordinator.serial] = coordinator
-            continue
-        state = hass.states.get(entity_id)
-        if state is not None and isinstance(
-            members := state.attributes.get(ATTR_ENTITY_ID), list | tuple
-        ):
-            # A light group (or an old-style group): act on its members.
-            pending.extend(members)
-    if not found:
-        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_lifx_targets")
-    return list(found.values())
 
 
 def _color(data: Mapping[str, Any], base: LightHsbk, coordinator: LifxCoordinator) -> LightHsbk:
@@ -127,7 +62,7 @@ async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
     async def action(coordinator: LifxCoordinator) -> None:
         await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
-    await async_run_all(_targets(hass, call), action)
+    await async_run_all(async_target_coordinators(hass, call), action)
 
 
 def _check_zones(coordinators: list[LifxCoordinator], start: int, end: int | None) -> None:
@@ -158,7 +93,7 @@ async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
     end: int | None = data.get("end")
     duration: float = data["transition"]
     colors: list[Mapping[str, Any]] = data.get("colors") or []
-    targets = _targets(hass, call)
+    targets = async_target_coordinators(hass, call)
     _check_zones(targets, start, end)
 
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
@@ -213,13 +148,15 @@ def _waveform(waveform: LightWaveform) -> Handler:
         async def action(coordinator: LifxCoordinator) -> None:
             await coordinator.async_plan(lambda state: plan(coordinator, state))
 
-        await async_run_all(_targets(hass, call), action)
+        await async_run_all(async_target_coordinators(hass, call), action)
 
     return handler
 
 
 async def _paint_theme(hass: HomeAssistant, call: ServiceCall) -> None:
-    await async_paint_theme(_targets(hass, call), call.data["theme"], call.data["transition"])
+    await async_paint_theme(
+        async_target_coordinators(hass, call), call.data["theme"], call.data["transition"]
+    )
 
 
 EFFECT_OPTIONS = ("speed", "duration", "theme", "cloud_saturation_min", "cloud_saturation_max")
@@ -235,7 +172,7 @@ def _effect(name: str | None) -> Handler:
         given = {key: data[key] for key in EFFECT_OPTIONS if key in data}
         options = EffectOptions(reverse=data.get("direction") == "left", **given)
 
-        targets = _targets(hass, call)
+        targets = async_target_coordinators(hass, call)
         for coordinator in targets:
             # Every device is checked before any is sent anything.
             check_effect_supported(coordinator, effect)
