@@ -36,6 +36,8 @@ class EffectOptions:
     duration: float = 0.0
     reverse: bool = False
     theme: str | None = None
+    # A palette of the call's own; it wins over the theme.
+    palette: tuple[LightHsbk, ...] = ()
     cloud_saturation_min: int = CLOUD_SATURATION_MIN
     cloud_saturation_max: int = CLOUD_SATURATION_MAX
 
@@ -72,7 +74,9 @@ async def async_start_effect(
     check_effect_supported(coordinator, name)
     options = options or EffectOptions()
     caps = coordinator.capabilities
-    colors: Sequence[LightHsbk] = palette(options.theme) if options.theme else ()
+    colors: Sequence[LightHsbk] = options.palette or (
+        palette(options.theme) if options.theme else ()
+    )
 
     async def command(device: LifxDevice) -> None:
         if name == EFFECT_OFF:

@@ -183,7 +183,8 @@ def test_the_range_checks_take_the_bounds_and_refuse_what_is_beyond(
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_the_schema_fills_in_the_defaults_of_the_table(action: str) -> None:
     fields = ACTIONS[action].fields
-    required = {field.name: "party" for field in fields if field.required}
+    samples = {f.Flag: True, f.Choice: "party"}
+    required = {field.name: samples[type(field)] for field in fields if field.required}
 
     filled = vol.Schema(f.schema(fields))(required)
 
