@@ -32,24 +32,26 @@ def _color(call: ast.expr) -> list[float]:
 
 
 def read_themes(source: str) -> dict[str, dict[str, object]]:
-    """slug -> {"name", "colors"}; a renamed theme takes the colours of the one it names."""
+    """Each theme's name and colours by slug; a renamed theme takes its new name's colours."""
     themes: dict[str, dict[str, object]] = {}
     renamed: dict[str, tuple[str, str]] = {}
     for node in ast.parse(source).body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Dict):
             for key, record in zip(node.value.keys, node.value.values, strict=True):
-                assert isinstance(key, ast.Constant) and isinstance(record, ast.Call)
+                assert isinstance(key, ast.Constant)
+                assert isinstance(record, ast.Call)
                 words = _keywords(record)
                 colors = words["colors"]
                 assert isinstance(colors, ast.Tuple)
-                themes[key.value] = {
+                themes[str(key.value)] = {
                     "name": ast.literal_eval(words["name"]),
                     "colors": [_color(color) for color in colors.elts],
                 }
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             words = _keywords(node.value)
             slug = ast.literal_eval(words["slug"])
-            renamed[slug] = (ast.literal_eval(words["name"]), ast.literal_eval(words["replaced_by"]))
+            name, target = (ast.literal_eval(words[key]) for key in ("name", "replaced_by"))
+            renamed[slug] = (name, target)
     for slug, (name, target) in renamed.items():
         themes[slug] = {"name": name, "colors": themes[target]["colors"]}
     return dict(sorted(themes.items()))
