@@ -336,6 +336,8 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             await self.async_request_refresh()
 
     async def async_shutdown(self) -> None:
-        """The entry unloads: the network forgets the device."""
+        """The entry unloads: the network forgets the device, a software effect ends."""
+        if self.software_effect is not None:
+            self.software_effect.stop(self)
         await super().async_shutdown()
         self.network.async_unregister(self)
