@@ -9,12 +9,14 @@ from typing import Any
 
 from homeassistant.components.light import EFFECT_OFF
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.event import async_call_later
 
 from .colorloop import ColorLoop, LoopOptions
 from .colors import ColorRequest, action_color, kelvin_range
+from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
-from .effects import EffectOptions, async_start_effect, check_effect_supported
+from .effects import COLORSWEEP, EffectOptions, async_start_effect, check_effect_supported
 from .helpers import async_run_all
 from .protocol import LifxDevice, LightHsbk, make_hsbk
 from .protocol.messages import LightWaveform
@@ -218,6 +220,10 @@ def firmware_effect(name: str | None) -> Handler:
             await async_stop_effects(targets)
             return
         effect = name or f"sky_{data['sky_type']}"
+        if effect == COLORSWEEP and not data["speed"] and not data["duration"]:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="colorsweep_needs_duration"
+            )
         # What the call leaves out is the effect's own default (EffectOptions).
         given = {key: data[key] for key in EFFECT_OPTIONS if key in data}
         options = EffectOptions(

@@ -111,6 +111,7 @@ SKY_TYPE = Choice(
     name="sky_type",
     options=tuple(effect.removeprefix("sky_") for effect in SKY_TYPES),
     default="sunrise",
+    fold_case=True,
 )
 # A byte each on the wire.
 CLOUD_SATURATION_LOW = Number(
@@ -120,3 +121,11 @@ CLOUD_SATURATION_HIGH = Number(
     name="cloud_saturation_max", low=0, high=255, default=CLOUD_SATURATION_MAX, integer=True
 )
 EFFECT = (SPEED, EFFECT_DURATION, POWER_ON)
+
+# Core's colour sweep (Mirrors): seconds a sweep, 0 sweeping once across the duration.
+COLORSWEEP = (
+    Number(name="speed", low=0, high=25, default=0, unit="s", integer=True),
+    Number(name="duration", low=0, high=3600, default=30, unit="s", integer=True),
+    PALETTE,
+    POWER_ON,
+)

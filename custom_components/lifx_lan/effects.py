@@ -16,6 +16,14 @@ from .themes import palette
 
 MULTIZONE_EFFECTS = ("move",)
 MATRIX_EFFECTS = ("morph", "flame", "sky_sunrise", "sky_sunset", "sky_clouds")
+COLORSWEEP = "colorsweep"
+# The Mirror's firmware sweeps a palette across its face (its button's effect). The tile
+# effect type is newer than the protocol description the messages are generated from;
+# core's LIFX integration (lifx-async) sends it as 6, to Mirrors only.
+COLORSWEEP_TYPE = 6
+COLORSWEEP_PRODUCTS = frozenset({267, 268})
+# Core's default: a sweep through the white points, as the Mirror's button does.
+COLORSWEEP_PALETTE = (LightHsbk(0, 0, 65535, 1500), LightHsbk(0, 0, 65535, 6500))
 SKY_TYPES = {
     "sky_sunrise": TileEffectSkyType.SUNRISE,
     "sky_sunset": TileEffectSkyType.SUNSET,
@@ -43,6 +51,14 @@ class EffectOptions:
 
 
 DEFAULT_SPEEDS = {"move": 3.0, "morph": 3.0, "flame": 4.0, "sky": 50.0}
+# A colour sweep at speed 0 sweeps once across its duration (core's defaults).
+COLORSWEEP_DURATION = 30.0
+
+
+def has_colorsweep(coordinator: LifxCoordinator) -> bool:
+    """Whether the device is a Mirror, whose firmware sweeps colours."""
+    identity = coordinator.identity
+    return identity is not None and identity.product.product_id in COLORSWEEP_PRODUCTS
 
 
 def check_effect_supported(coordinator: LifxCoordinator, name: str) -> None:
@@ -50,6 +66,8 @@ def check_effect_supported(coordinator: LifxCoordinator, name: str) -> None:
     caps = coordinator.capabilities
     if name == EFFECT_OFF:
         supported = caps.matrix or caps.multizone
+    elif name == COLORSWEEP:
+        supported = has_colorsweep(coordinator)
     elif name in MATRIX_EFFECTS:
         supported = caps.matrix
     else:
@@ -90,6 +108,14 @@ async def async_start_effect(
                 speed=options.speed or DEFAULT_SPEEDS["move"],
                 duration=options.duration,
                 reverse=options.reverse,
+            )
+        elif name == COLORSWEEP:
+            sweep_once = options.speed is None or options.speed == 0
+            await device.set_tile_effect(
+                COLORSWEEP_TYPE,
+                speed=0 if sweep_once else options.speed or 0,
+                duration=options.duration or (COLORSWEEP_DURATION if sweep_once else 0),
+                palette=colors or COLORSWEEP_PALETTE,
             )
         elif name in SKY_TYPES:
             await device.set_tile_effect(

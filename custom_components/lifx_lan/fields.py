@@ -123,6 +123,8 @@ class Choice(Field):
 
     options: tuple[str, ...]
     default: str | None = None
+    # Also take an option in capitals ("Clouds"), as core's actions spell some.
+    fold_case: bool = False
 
     @property
     def fallback(self) -> object:
@@ -131,6 +133,8 @@ class Choice(Field):
 
     def validator(self) -> object:
         """Only the options."""
+        if self.fold_case:
+            return vol.All(cv.string, str.lower, vol.In(list(self.options)))
         return vol.In(list(self.options))
 
 

@@ -22,7 +22,13 @@ from .colorloop import COLORLOOP, ColorLoop, LoopOptions
 from .colors import ColorRequest, LifxColorLight, scale_brightness, with_brightness
 from .coordinator import Command, LifxConfigEntry, LifxCoordinator, LifxData
 from .effect_actions import async_pulse, async_stop_effects
-from .effects import MATRIX_EFFECTS, MULTIZONE_EFFECTS, async_start_effect
+from .effects import (
+    COLORSWEEP,
+    MATRIX_EFFECTS,
+    MULTIZONE_EFFECTS,
+    async_start_effect,
+    has_colorsweep,
+)
 from .helpers import lifx_exception_handler
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
@@ -42,6 +48,7 @@ CORE_EFFECTS = {
     "effect_morph": "morph",
     "effect_flame": "flame",
     "effect_sky": "sky_clouds",
+    "effect_colorsweep": COLORSWEEP,
     "effect_stop": EFFECT_OFF,
 }
 
@@ -78,6 +85,8 @@ class LifxLight(LifxColorLight):
         effects: list[str] = []
         if caps.matrix:
             effects = list(MATRIX_EFFECTS)
+            if has_colorsweep(coordinator):
+                effects.append(COLORSWEEP)
         elif caps.multizone:
             effects = list(MULTIZONE_EFFECTS)
         if caps.color:

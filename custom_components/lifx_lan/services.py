@@ -223,6 +223,7 @@ ACTIONS: dict[str, Action] = {
     "effect_move": Action(firmware_effect("move"), (ef.DIRECTION, ef.THEME, *ef.EFFECT)),
     "effect_morph": Action(firmware_effect("morph"), (ef.THEME, ef.PALETTE, *ef.EFFECT)),
     "effect_flame": Action(firmware_effect("flame"), ef.EFFECT),
+    "effect_colorsweep": Action(firmware_effect("colorsweep"), ef.COLORSWEEP),
     "effect_sky": Action(
         firmware_effect(None),
         (ef.SKY_TYPE, ef.CLOUD_SATURATION_LOW, ef.CLOUD_SATURATION_HIGH, *ef.EFFECT),

@@ -378,3 +378,48 @@ async def test_effect_morph_takes_a_palette_of_the_calls_own(
 
     sent = tile.tile_effect.palette[: tile.tile_effect.palette_count]
     assert [round(hue_to_degrees(color.hue)) for color in sent] == [0, 120, 240]
+
+
+# Firmware effects as core names and spells them
+
+
+async def test_effect_colorsweep_sweeps_a_mirror_through_its_white_points_by_default(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, mirror = await add_device("mirror", power=65535)
+    assert "colorsweep" in hass.states.get("light.mirror").attributes["effect_list"]
+
+    await call(hass, "effect_colorsweep", entity_id="light.mirror")
+
+    settings = mirror.tile_effect
+    assert settings.type == 6
+    assert (settings.speed, settings.duration) == (0, 30 * 10**9)
+    sent = settings.palette[: settings.palette_count]
+    assert [color.kelvin for color in sent] == [1500, 6500]
+    assert hass.states.get("light.mirror").attributes[ATTR_EFFECT] == "colorsweep"
+
+
+async def test_effect_colorsweep_at_speed_zero_needs_a_duration_and_mirrors_only(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, mirror = await add_device("mirror", power=65535)
+    await add_device("tile", power=65535)
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, "effect_colorsweep", entity_id="light.mirror", speed=0, duration=0)
+    assert caught.value.translation_key == "colorsweep_needs_duration"
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, "effect_colorsweep", entity_id=["light.mirror", "light.tile"])
+    assert caught.value.translation_key == "effect_unsupported"
+    assert mirror.tile_effect.type == m.TileEffectType.OFF
+
+
+async def test_effect_sky_takes_cores_capitalised_sky_types(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, tile = await add_device("tile", power=65535)
+
+    await call(hass, "effect_sky", entity_id="light.tile", sky_type="Clouds")
+
+    assert tile.tile_effect.type == m.TileEffectType.SKY
+    assert tile.tile_effect.parameter.parameter0 == m.TileEffectSkyType.CLOUDS
