@@ -82,8 +82,9 @@ async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
             ]
             color = None
         was_on = state.power
-        changes = color is not None or painted is not None
-        now_on = was_on if power is None and not changes else (True if power is None else power)
+        # As core's set_state (and the field's description): a colour alone leaves an off
+        # light off, ready for when it is turned on.
+        now_on = was_on if power is None else power
         fade = duration if was_on else 0
 
         async def send(device: LifxDevice) -> None:

@@ -66,4 +66,6 @@ def async_target_coordinators(hass: HomeAssistant, call: ServiceCall) -> list[Li
             pending.extend(members)
     if not found:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_lifx_targets")
-    return list(found.values())
+    # In serial order: whatever spreads over the lights (themes, the colour loop) does it
+    # the same way every time.
+    return [found[serial] for serial in sorted(found)]

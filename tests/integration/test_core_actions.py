@@ -28,11 +28,14 @@ async def turn_on(hass: HomeAssistant, entity_id: str, **data: object) -> None:
 
 
 def colors_sent(fake: object) -> list[m.LightSetColor]:
-    return [
-        m.LightSetColor.unpack(packet.payload)
+    """Every colour the device was sent, once each: a retransmission repeats the payload."""
+    payloads = [
+        packet.payload
         for packet in fake.received  # type: ignore[attr-defined]
         if packet.pkt_type == m.LightSetColor.pkt_type
     ]
+    unique = [p for i, p in enumerate(payloads) if i == 0 or p != payloads[i - 1]]
+    return [m.LightSetColor.unpack(payload) for payload in unique]
 
 
 def degrees(color: m.LightHsbk) -> int:
@@ -264,8 +267,9 @@ async def test_effect_colorloop_turns_the_hue_step_by_step_spread_across_the_lig
     for before, after in itertools.pairwise(first_steps):
         assert (degrees(after.color) - degrees(before.color)) % 360 == 10
         assert after.duration == 1000
-    # Spread over the two lights: 60 degrees between them, 30 apart.
-    assert (degrees(second_steps[-1].color) - degrees(first_steps[-1].color)) % 360 == 30
+    # Spread over the two lights: 60 degrees between them, 30 apart (the first step, sent
+    # to both before the call returned).
+    assert (degrees(second_steps[0].color) - degrees(first_steps[0].color)) % 360 == 30
     for step in (*first_steps, *second_steps):
         assert 0.4 <= level_to_fraction(step.color.saturation) <= 0.6
         assert abs(level_to_fraction(step.color.brightness) - 0.5) < 0.01
