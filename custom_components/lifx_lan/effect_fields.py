@@ -90,6 +90,8 @@ PALETTE = Palette(
     shortest=2,
     longest=16,
 )
+# The sky's palette fills six named slots (sky, sun, clouds...), as core takes it.
+SKY_PALETTE = Palette(name="palette", color=PALETTE.color, shortest=1, longest=6)
 THEME = Choice(name="theme", options=tuple(ALL_THEMES))
 PAINTED_THEME = Choice(name="theme", options=tuple(ALL_THEMES), default=DEFAULT_THEME)
 PAINT_THEME = (PAINTED_THEME, PALETTE, TRANSITION, POWER_ON)

@@ -125,6 +125,7 @@ async def async_start_effect(
                 sky_type=SKY_TYPES[name],
                 cloud_saturation_min=options.cloud_saturation_min,
                 cloud_saturation_max=options.cloud_saturation_max,
+                palette=colors,
             )
         else:
             await device.set_tile_effect(

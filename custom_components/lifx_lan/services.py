@@ -227,7 +227,13 @@ ACTIONS: dict[str, Action] = {
     "effect_colorsweep": Action(firmware_effect("colorsweep"), ef.COLORSWEEP),
     "effect_sky": Action(
         firmware_effect(None),
-        (ef.SKY_TYPE, ef.CLOUD_SATURATION_LOW, ef.CLOUD_SATURATION_HIGH, *ef.EFFECT),
+        (
+            ef.SKY_TYPE,
+            ef.CLOUD_SATURATION_LOW,
+            ef.CLOUD_SATURATION_HIGH,
+            ef.SKY_PALETTE,
+            *ef.EFFECT,
+        ),
     ),
     "effect_stop": Action(firmware_effect(EFFECT_OFF)),
 }

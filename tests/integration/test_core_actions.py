@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.light import ATTR_EFFECT
+import homeassistant
+from homeassistant.components.light import ATTR_EFFECT, ATTR_HS_COLOR
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.util.yaml import load_yaml_dict
 import pytest
 
 from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.protocol import hue_to_degrees, level_to_fraction, messages as m
+from custom_components.lifx_lan.services import ACTIONS
 from custom_components.lifx_lan.themes import APP_THEMES, gradient, palette, to_palette
 from tests.integration.conftest import AddDevice, advance
 
@@ -85,6 +89,21 @@ async def test_set_state_takes_light_turn_on_words_and_does_what_turn_on_does(
     )
     # turn_on steps from the 0-255 brightness the light shows: within one of those steps.
     assert abs(ours.brightness - theirs.brightness) <= 257
+
+
+async def test_set_state_prepares_the_colour_of_an_off_light_without_lighting_it(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, bulb = await add_device("color_bulb")
+
+    await call(hass, "set_state", entity_id="light.color_bulb", color_name="red")
+    assert bulb.power == 0
+    assert (bulb.color.hue, bulb.color.saturation) == (0, 65535)
+    await call(hass, "set_state", entity_id="light.color_bulb", power=True)
+
+    assert bulb.power == 65535
+    assert (bulb.color.hue, bulb.color.saturation) == (0, 65535)
+    assert hass.states.get("light.color_bulb").attributes[ATTR_HS_COLOR] == (0, 100)
 
 
 async def test_set_state_paints_only_the_zones_named(
@@ -427,3 +446,32 @@ async def test_effect_sky_takes_cores_capitalised_sky_types(
 
     assert tile.tile_effect.type == m.TileEffectType.SKY
     assert tile.tile_effect.parameter.parameter0 == m.TileEffectSkyType.CLOUDS
+
+
+def test_every_core_action_and_field_is_offered_under_lifx_lan() -> None:
+    # Core's own description of its actions, from the Home Assistant installed here (read,
+    # not imported: core's integration needs its own library).
+    core_lifx = Path(homeassistant.__file__).parent / "components" / "lifx"
+    core = load_yaml_dict(str(core_lifx / "services.yaml"))
+
+    assert set(core) <= set(ACTIONS)
+    for name, action in core.items():
+        ours = {field.name for field in ACTIONS[name].fields}
+        assert set((action or {}).get("fields") or {}) <= ours, name
+    # core's set_state also takes light.turn_on's colour and brightness words
+    assert {
+        "rgb_color", "xy_color", "color_name", "hs_color", "color_temp_kelvin",
+        "brightness", "brightness_pct", "brightness_step", "brightness_step_pct",
+    } <= {field.name for field in ACTIONS["set_state"].fields}  # fmt: skip
+
+
+async def test_effect_sky_takes_a_palette_of_up_to_six_colours(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, tile = await add_device("tile", power=65535)
+
+    await call(hass, "effect_sky", entity_id="light.tile", palette=[[200, 100, 100, 3500]])
+    assert tile.tile_effect.palette_count == 1
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, "effect_sky", entity_id="light.tile", palette=[[0, 0, 100, 3500]] * 7)
+    assert caught.value.translation_key == "palette_length"
