@@ -211,6 +211,12 @@ def test_every_action_field_and_option_has_words() -> None:
                 assert set(strings["selector"][key]["options"]) == set(field.options)
 
 
+def test_every_action_has_an_icon() -> None:
+    icons = json.loads((INTEGRATION / "icons.json").read_text())
+
+    assert set(icons["services"]) == set(ACTIONS)
+
+
 def test_the_english_translation_is_strings_json() -> None:
     strings = json.loads((INTEGRATION / "strings.json").read_text())
     english = json.loads((INTEGRATION / "translations" / "en.json").read_text())
