@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.event import async_call_later
 
-from .colorloop import ColorLoop, LoopOptions
+from .colorloop import COLORLOOP, ColorLoop, LoopOptions
 from .colors import ColorRequest, action_color, kelvin_range
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
@@ -183,7 +183,17 @@ async def effect_colorloop(hass: HomeAssistant, call: ServiceCall) -> None:
         transition=data.get("transition"),
         power_on=data["power_on"],
     )
-    await ColorLoop(hass, async_target_coordinators(hass, call), options).async_start()
+    targets = async_target_coordinators(hass, call)
+    # White bulbs have no hue to turn: core leaves them out, and so does this, unless
+    # nothing is left.
+    colored = [coordinator for coordinator in targets if coordinator.capabilities.color]
+    if not colored:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="effect_unsupported",
+            translation_placeholders={"effect": COLORLOOP, "device": targets[0].title},
+        )
+    await ColorLoop(hass, colored, options).async_start()
 
 
 async def paint_theme(hass: HomeAssistant, call: ServiceCall) -> None:

@@ -317,6 +317,23 @@ async def test_any_other_colour_stops_the_colour_loop_on_that_light_only(
     assert hass.states.get("light.second").attributes[ATTR_EFFECT] == "off"
 
 
+async def test_the_colour_loop_leaves_white_bulbs_out_and_refuses_only_white_ones(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, colour = await add_device("color_bulb", power=65535)
+    _, white = await add_device("white_bulb", power=65535)
+    before = white.color
+
+    await call(hass, "effect_colorloop", entity_id=["light.color_bulb", "light.white_bulb"])
+    assert colors_sent(colour)
+    assert white.color == before
+    await call(hass, "effect_stop", entity_id="light.color_bulb")
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, "effect_colorloop", entity_id="light.white_bulb")
+    assert caught.value.translation_key == "effect_unsupported"
+
+
 async def test_a_light_runs_the_colour_loop_and_pulse_from_its_effect_list(
     hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory
 ) -> None:
