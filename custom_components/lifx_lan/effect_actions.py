@@ -13,7 +13,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.event import async_call_later
 
 from .colorloop import COLORLOOP, ColorLoop, LoopOptions
-from .colors import ColorRequest, action_color, kelvin_range
+from .colors import DEFAULT_BASE, ColorRequest, action_color, kelvin_range
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
 from .effects import COLORSWEEP, EffectOptions, async_start_effect, check_effect_supported
@@ -121,9 +121,14 @@ async def async_pulse(
     period: float = data.get("period", mode.period)
     cycles: float = data.get("cycles", mode.cycles)
 
+    # The colour of each light lit for the pulse, given back when it goes off again.
+    lit: dict[LifxCoordinator, LightHsbk] = {}
+
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
         color = _pulse_color(data, data["mode"], state, coordinator)
         light_up = data["power_on"] and not state.power
+        if light_up:
+            lit[coordinator] = state.color or DEFAULT_BASE
 
         async def send(device: LifxDevice) -> None:
             if not state.power and not light_up:
@@ -144,22 +149,26 @@ async def async_pulse(
         return Command(send)
 
     async def action(coordinator: LifxCoordinator) -> None:
-        was_off = not coordinator.data.power
         await coordinator.async_plan(lambda state: plan(coordinator, state))
-        if was_off and data["power_on"]:
-            async_call_later(hass, period * cycles, _switch_off_later(coordinator))
+        if (previous := lit.get(coordinator)) is not None:
+            async_call_later(hass, period * cycles, _switch_off_later(coordinator, previous))
 
     await async_run_all(targets, action)
 
 
 def _switch_off_later(
-    coordinator: LifxCoordinator,
+    coordinator: LifxCoordinator, previous: LightHsbk
 ) -> Callable[[datetime], Coroutine[Any, Any, None]]:
+    """Turn a light lit for a pulse off again, with the colour it had before."""
+
     async def switch_off(_now: datetime) -> None:
         async def send(device: LifxDevice) -> None:
             await device.set_power(False)
+            await device.set_color(previous)
 
-        await coordinator.async_command(send, update=lambda state: state.with_power(False))
+        await coordinator.async_command(
+            send, update=lambda state: state.with_color(previous).with_power(False)
+        )
 
     return switch_off
 

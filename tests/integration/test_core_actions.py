@@ -234,6 +234,7 @@ async def test_effect_pulse_lights_an_off_light_for_the_pulse_then_turns_it_off(
     hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory
 ) -> None:
     _, bulb = await add_device("color_bulb")
+    before = bulb.color
 
     await call(
         hass, "effect_pulse", entity_id="light.color_bulb", mode="blink", period=2, cycles=3,
@@ -251,6 +252,8 @@ async def test_effect_pulse_lights_an_off_light_for_the_pulse_then_turns_it_off(
     assert bulb.power == 65535
     await advance(hass, freezer, 1.5)
     assert bulb.power == 0
+    # Off again with the colour it had, not the pulse's.
+    assert bulb.color == before
 
 
 async def test_effect_pulse_leaves_an_off_light_alone_without_power_on(
