@@ -230,6 +230,21 @@ async def test_effect_pulse_sends_each_of_cores_modes_as_its_waveform(
     assert (round(hue_to_degrees(sent.color.hue)), sent.color.saturation) == (0, 65535)
 
 
+async def test_a_pulse_with_no_colour_strobes_cold_white_or_flashes_towards_full(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, bulb = await add_device("color_bulb", power=65535, color=m.LightHsbk(0, 0, 6553, 3500))
+
+    await call(hass, "effect_pulse", entity_id="light.color_bulb", mode="strobe")
+    await call(hass, "effect_pulse", entity_id="light.color_bulb", mode="blink")
+
+    strobe, blink = waveforms(bulb)
+    assert (strobe.color.saturation, strobe.color.brightness, strobe.color.kelvin) == (
+        0, 65535, 9000,
+    )  # fmt: skip
+    assert (blink.color.brightness, blink.color.kelvin) == (65535, 3500)
+
+
 async def test_effect_pulse_lights_an_off_light_for_the_pulse_then_turns_it_off(
     hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -318,6 +333,29 @@ async def test_any_other_colour_stops_the_colour_loop_on_that_light_only(
     await advance(hass, freezer, 3)
     assert len(colors_sent(second)) == stopped
     assert hass.states.get("light.second").attributes[ATTR_EFFECT] == "off"
+
+
+async def test_a_new_colour_loop_takes_over_and_a_silent_light_does_not_stop_the_others(
+    hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory
+) -> None:
+    _, first = await add_device("color_bulb", power=65535, label="First")
+    _, second = await add_device("color_bulb", serial="d073d5000102", power=65535, label="Second")
+    await call(hass, "effect_colorloop", entity_id=["light.first", "light.second"], period=18)
+    # A second loop on the first light alone: brighter, and the only one it follows.
+    await call(hass, "effect_colorloop", entity_id="light.first", period=18, brightness=255)
+    second.online = False
+    sent_before = len(colors_sent(first))
+
+    await advance(hass, freezer, 8)
+
+    first_steps = colors_sent(first)[sent_before:]
+    assert len(first_steps) >= 3
+    assert all(step.color.brightness == 65535 for step in first_steps)
+    second.online = True
+    sent_while_silent = len(colors_sent(second))
+    await advance(hass, freezer, 3)
+    assert len(colors_sent(second)) > sent_while_silent  # back, and stepping again
+    assert hass.states.get("light.second").attributes[ATTR_EFFECT] == "colorloop"
 
 
 async def test_the_colour_loop_leaves_white_bulbs_out_and_refuses_only_white_ones(
