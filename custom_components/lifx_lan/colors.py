@@ -16,6 +16,7 @@ from homeassistant.components.light import (
     LightEntity,
 )
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.util import color as color_util
 
 from .const import DOMAIN
 from .coordinator import LifxCoordinator
@@ -33,6 +34,8 @@ from .protocol.products import DEFAULT_TEMPERATURE_RANGE
 # HA brightness is 0..255; LIFX brightness is 0..65535.
 HA_MAX_BRIGHTNESS = 255
 MAX_LEVEL = 65535
+# What a light with no colour yet is painted from: white, full brightness.
+DEFAULT_BASE = LightHsbk(0, 0, MAX_LEVEL, 3500)
 
 
 def kelvin_range(capabilities: Capabilities) -> tuple[int, int]:
@@ -61,6 +64,7 @@ class ColorRequest:
 
     hs: tuple[float, float] | None = None  # hue in degrees, saturation in percent
     brightness: float | None = None  # 0..1
+    brightness_step: float | None = None  # -1..1, added to the base's brightness
     kelvin: int | None = None
 
     @classmethod
@@ -76,12 +80,34 @@ class ColorRequest:
 
     @classmethod
     def from_action(cls, data: Mapping[str, Any]) -> ColorRequest:
-        """What an action's colour fields ask for (brightness in percent)."""
-        percent = data.get("brightness_pct")
+        """What an action's colour fields ask for: light.turn_on's words, and `kelvin`.
+
+        Colours in RGB, xy or by name become hue and saturation as Home Assistant's own
+        lights convert them; the fields were checked (one of each kind) before.
+        """
+        hs: tuple[float, float] | None = data.get("hs_color")
+        if (rgb := data.get("rgb_color")) is not None:
+            hs = color_util.color_RGB_to_hs(*rgb)
+        elif (xy := data.get("xy_color")) is not None:
+            hs = color_util.color_xy_to_hs(*xy)
+        elif (name := data.get("color_name")) is not None:
+            hs = color_util.color_RGB_to_hs(*color_util.color_name_to_rgb(name))
+        brightness: float | None = None
+        if (percent := data.get("brightness_pct")) is not None:
+            brightness = percent / 100
+        elif (level := data.get(ATTR_BRIGHTNESS)) is not None:
+            brightness = level / HA_MAX_BRIGHTNESS
+        step: float | None = None
+        if (step_pct := data.get("brightness_step_pct")) is not None:
+            step = step_pct / 100
+        elif (step_level := data.get("brightness_step")) is not None:
+            step = step_level / HA_MAX_BRIGHTNESS
+        kelvin = data.get("kelvin", data.get(ATTR_COLOR_TEMP_KELVIN))
         return cls(
-            hs=data.get("hs_color"),
-            brightness=None if percent is None else percent / 100,
-            kelvin=data.get("kelvin"),
+            hs=hs,
+            brightness=brightness,
+            brightness_step=step,
+            kelvin=None if kelvin is None else int(kelvin),
         )
 
     @property
@@ -92,7 +118,7 @@ class ColorRequest:
     @property
     def empty(self) -> bool:
         """Whether it asks for nothing."""
-        return not self.changes_color and self.brightness is None
+        return not self.changes_color and self.brightness is None and self.brightness_step is None
 
     def apply(self, base: LightHsbk, white_points: tuple[int, int]) -> LightHsbk:
         """The colour asked for, starting from `base`; kelvin kept within the product's range.
@@ -110,7 +136,19 @@ class ColorRequest:
                 saturation = 0
         if self.brightness is not None:
             brightness = fraction_to_level(self.brightness)
+        elif self.brightness_step is not None:
+            brightness = fraction_to_level(
+                max(0.0, min(1.0, level_to_fraction(brightness) + self.brightness_step))
+            )
         return LightHsbk(hue, saturation, brightness, kelvin)
+
+
+def action_color(
+    data: Mapping[str, Any], base: LightHsbk | None, coordinator: LifxCoordinator
+) -> LightHsbk:
+    """The colour an action's colour fields ask of this device, from `base`."""
+    request = ColorRequest.from_action(data)
+    return request.apply(base or DEFAULT_BASE, kelvin_range(coordinator.capabilities))
 
 
 class LifxColorLight(LifxEntity, LightEntity):

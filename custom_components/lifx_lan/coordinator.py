@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -52,6 +53,15 @@ LOST_CHECK_INTERVAL = 15.0
 
 type Send = Callable[[LifxDevice], Awaitable[None]]
 type Update = Callable[[DeviceState], DeviceState]
+
+
+class SoftwareEffect(Protocol):
+    """An effect Home Assistant runs by sending colours in turn (the colour loop)."""
+
+    name: str
+
+    def stop(self, coordinator: LifxCoordinator) -> None:
+        """Leave this device alone from now on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +155,8 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         # The last theme painted through Home Assistant, for the theme select: the light
         # shows it for as long as its tints are the ones the theme left.
         self.theme: PaintedTheme | None = None
+        # A software effect running on this device; any other command stops it.
+        self.software_effect: SoftwareEffect | None = None
         # During a transition the device reports in-between values; show the target.
         self._hold_until = 0.0
         self._hold: Update | None = None
@@ -305,7 +317,11 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         await self.async_plan(lambda _: command, transition=transition)
 
     async def async_plan(
-        self, plan: Callable[[LifxData], Command], *, transition: float = 0.0
+        self,
+        plan: Callable[[LifxData], Command],
+        *,
+        transition: float = 0.0,
+        keep_effect: bool = False,
     ) -> None:
         """Run a command in order with others, planned from the state they left; show it.
 
@@ -313,8 +329,12 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         left (not what the device showed when the service was called), so a brightness
         change right after a colour change scales the new colours, not the old ones. The
         next regular poll confirms what the device really did; while a transition runs,
-        polls show its target rather than the colours the fade passes through.
+        polls show its target rather than the colours the fade passes through. A command
+        stops the software effect running on the device, unless it is that effect's own
+        (`keep_effect`).
         """
+        if not keep_effect and self.software_effect is not None:
+            self.software_effect.stop(self)
         timeouts_before = self._command_timeouts
         async with self.command_lock:
             if self._command_timeouts != timeouts_before:
@@ -357,6 +377,8 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             await self.async_request_refresh()
 
     async def async_shutdown(self) -> None:
-        """The entry unloads: the network forgets the device."""
+        """The entry unloads: the network forgets the device, a software effect ends."""
+        if self.software_effect is not None:
+            self.software_effect.stop(self)
         await super().async_shutdown()
         self.network.async_unregister(self)

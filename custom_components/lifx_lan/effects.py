@@ -23,6 +23,15 @@ from .themes import palette
 
 SKY_TYPES = {name: TileEffectSkyType(value) for value, name in SKY_EFFECTS.items()}
 
+COLORSWEEP = "colorsweep"
+# The Mirror's firmware sweeps a palette across its face (its button's effect). The tile
+# effect type is newer than the protocol description the messages are generated from;
+# core's LIFX integration (lifx-async) sends it as 6, to Mirrors only.
+COLORSWEEP_TYPE = 6
+COLORSWEEP_PRODUCTS = frozenset({267, 268})
+# Core's default: a sweep through the white points, as the Mirror's button does.
+COLORSWEEP_PALETTE = (LightHsbk(0, 0, 65535, 1500), LightHsbk(0, 0, 65535, 6500))
+
 
 @dataclass(frozen=True, kw_only=True)
 class EffectOptions:
@@ -32,11 +41,21 @@ class EffectOptions:
     duration: float = 0.0
     reverse: bool = False
     theme: str | None = None
+    # A palette of the call's own; it wins over the theme.
+    palette: tuple[LightHsbk, ...] = ()
     cloud_saturation_min: int = CLOUD_SATURATION_MIN
     cloud_saturation_max: int = CLOUD_SATURATION_MAX
 
 
 DEFAULT_SPEEDS = {"move": 3.0, "morph": 3.0, "flame": 4.0, "sky": 50.0}
+# A colour sweep at speed 0 sweeps once across its duration (core's defaults).
+COLORSWEEP_DURATION = 30.0
+
+
+def has_colorsweep(coordinator: LifxCoordinator) -> bool:
+    """Whether the device is a Mirror, whose firmware sweeps colours."""
+    identity = coordinator.identity
+    return identity is not None and identity.product.product_id in COLORSWEEP_PRODUCTS
 
 
 def check_effect_supported(coordinator: LifxCoordinator, name: str) -> None:
@@ -44,6 +63,8 @@ def check_effect_supported(coordinator: LifxCoordinator, name: str) -> None:
     caps = coordinator.capabilities
     if name == EFFECT_OFF:
         supported = caps.matrix or caps.multizone
+    elif name == COLORSWEEP:
+        supported = has_colorsweep(coordinator)
     elif name in MATRIX_EFFECTS:
         supported = caps.matrix
     else:
@@ -68,7 +89,9 @@ async def async_start_effect(
     check_effect_supported(coordinator, name)
     options = options or EffectOptions()
     caps = coordinator.capabilities
-    colors: Sequence[LightHsbk] = palette(options.theme) if options.theme else ()
+    colors: Sequence[LightHsbk] = options.palette or (
+        palette(options.theme) if options.theme else ()
+    )
 
     async def command(device: LifxDevice) -> None:
         if name == EFFECT_OFF:
@@ -83,6 +106,14 @@ async def async_start_effect(
                 duration=options.duration,
                 reverse=options.reverse,
             )
+        elif name == COLORSWEEP:
+            sweep_once = options.speed is None or options.speed == 0
+            await device.set_tile_effect(
+                COLORSWEEP_TYPE,
+                speed=0 if sweep_once else options.speed or 0,
+                duration=options.duration or (COLORSWEEP_DURATION if sweep_once else 0),
+                palette=colors or COLORSWEEP_PALETTE,
+            )
         elif name in SKY_TYPES:
             await device.set_tile_effect(
                 TileEffectType.SKY,
@@ -91,6 +122,7 @@ async def async_start_effect(
                 sky_type=SKY_TYPES[name],
                 cloud_saturation_min=options.cloud_saturation_min,
                 cloud_saturation_max=options.cloud_saturation_max,
+                palette=colors,
             )
         else:
             await device.set_tile_effect(

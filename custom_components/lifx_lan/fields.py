@@ -4,7 +4,7 @@ An action's schema and the range checks run before it are both made from these, 
 tests/integration/test_actions.py proves services.yaml offers the same bounds, defaults,
 units and options. Schemas use only what voluptuous and probatio (Home Assistant's
 validator from 2026.x) both take: Schema, Required, Optional, All, Coerce, In and
-ExactSequence, and cv.boolean.
+ExactSequence, and cv.boolean, cv.string and cv.ensure_list.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ from typing import Any, ClassVar
 
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.util import color as color_util
 import voluptuous as vol
 
 from .const import DOMAIN
-from .effects import SKY_TYPES
 from .protocol.products import DEFAULT_TEMPERATURE_RANGE
-from .protocol.state import CLOUD_SATURATION_MAX, CLOUD_SATURATION_MIN
-from .themes import THEMES
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,6 +123,8 @@ class Choice(Field):
 
     options: tuple[str, ...]
     default: str | None = None
+    # Also take an option in capitals ("Clouds"), as core's actions spell some.
+    fold_case: bool = False
 
     @property
     def fallback(self) -> object:
@@ -133,6 +133,8 @@ class Choice(Field):
 
     def validator(self) -> object:
         """Only the options."""
+        if self.fold_case:
+            return vol.All(cv.string, str.lower, vol.In(list(self.options)))
         return vol.In(list(self.options))
 
 
@@ -148,22 +150,101 @@ class Text(Field):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class HsColor(Field):
-    """[hue, saturation]: each within its own bounds."""
+class Components(Field):
+    """A fixed number of numbers, each within its own bounds: [hue, saturation], [x, y]."""
 
     selector: ClassVar[str] = "object"
 
-    hue: Number
-    saturation: Number
+    parts: tuple[Number, ...]
 
     def validator(self) -> object:
-        """Two numbers."""
-        return vol.All(vol.Coerce(tuple), vol.ExactSequence((vol.Coerce(float),) * 2))
+        """As many numbers as there are parts."""
+        return vol.All(
+            vol.Coerce(tuple), vol.ExactSequence(tuple(part.validator() for part in self.parts))
+        )
 
     def check(self, value: Any) -> None:
-        """Hue and saturation each within bounds."""
-        self.hue.check(value[0])
-        self.saturation.check(value[1])
+        """Each part within its bounds."""
+        for part, number in zip(self.parts, value, strict=True):
+            part.check(number)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RgbColor(Components):
+    """[red, green, blue], a byte each (a colour picker)."""
+
+    selector: ClassVar[str] = "color_rgb"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColorName(Field):
+    """One of the colour names Home Assistant's lights take ("red", "aliceblue")."""
+
+    selector: ClassVar[str] = "text"
+
+    def validator(self) -> object:
+        """A string."""
+        return cv.string
+
+    def check(self, value: Any) -> None:
+        """A name Home Assistant knows."""
+        try:
+            color_util.color_name_to_rgb(value)
+        except ValueError:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_color_name",
+                translation_placeholders={"name": str(value)},
+            ) from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NumberList(Field):
+    """A list of numbers (one is taken as a list of one), each within the same bounds."""
+
+    selector: ClassVar[str] = "object"
+
+    each: Number
+
+    def validator(self) -> object:
+        """Numbers."""
+        return vol.All(cv.ensure_list, [self.each.validator()])
+
+    def check(self, value: Any) -> None:
+        """Every number within bounds."""
+        for number in value:
+            self.each.check(number)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Palette(Field):
+    """A few colours, each [hue, saturation %, brightness %, kelvin]."""
+
+    selector: ClassVar[str] = "object"
+
+    color: Components
+    shortest: int
+    longest: int
+
+    def validator(self) -> object:
+        """A list of colours."""
+        return vol.All(cv.ensure_list, [self.color.validator()])
+
+    def check(self, value: Any) -> None:
+        """As many colours as the firmware takes, each within bounds."""
+        if not self.shortest <= len(value) <= self.longest:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="palette_length",
+                translation_placeholders={
+                    "field": self.name,
+                    "count": str(len(value)),
+                    "min": str(self.shortest),
+                    "max": str(self.longest),
+                },
+            )
+        for color in value:
+            self.color.check(color)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,6 +272,13 @@ def schema(fields: Sequence[Field]) -> dict[vol.Marker, object]:
 
 def check(fields: Sequence[Field], data: Mapping[str, Any]) -> None:
     """Refuse the call, before anything is sent, if one of its values is out of bounds."""
+    for group in EXCLUSIVE:
+        if len(given := [name for name in group if name in data]) > 1:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="conflicting_fields",
+                translation_placeholders={"fields": ", ".join(given)},
+            )
     for field in fields:
         if (value := data.get(field.name)) is not None:
             field.check(value)
@@ -198,15 +286,48 @@ def check(fields: Sequence[Field], data: Mapping[str, Any]) -> None:
 
 # The fields, and why their bounds are what they are.
 
-HS_COLOR = HsColor(
-    name="hs_color",
-    hue=Number(name="hs_color hue", low=0, high=360),
-    saturation=Number(name="hs_color saturation", low=0, high=100),
+HUE = Number(name="hue", low=0, high=360)
+HS_COLOR = Components(
+    name="hs_color", parts=(HUE, Number(name="hs_color saturation", low=0, high=100))
 )
 BRIGHTNESS_PCT = Number(name="brightness_pct", low=0, high=100, unit="%")
 # The widest white range of any LIFX product; each product's own range clamps it further.
-KELVIN = Kelvin(name="kelvin", low=DEFAULT_TEMPERATURE_RANGE[0], high=DEFAULT_TEMPERATURE_RANGE[1])
+WARMEST, COOLEST = DEFAULT_TEMPERATURE_RANGE
+KELVIN = Kelvin(name="kelvin", low=WARMEST, high=COOLEST)
 COLOR = (HS_COLOR, BRIGHTNESS_PCT, KELVIN)
+
+# The rest of light.turn_on's colour and brightness vocabulary, as Home Assistant's lights
+# (and so the core LIFX integration's set_state) take it.
+RGB_COLOR = RgbColor(
+    name="rgb_color",
+    parts=tuple(Number(name=f"rgb_color {c}", low=0, high=255, integer=True) for c in "rgb"),
+)
+XY_COLOR = Components(
+    name="xy_color", parts=tuple(Number(name=f"xy_color {c}", low=0, high=1) for c in "xy")
+)
+COLOR_NAME = ColorName(name="color_name")
+COLOR_TEMP_KELVIN = Kelvin(name="color_temp_kelvin", low=WARMEST, high=COOLEST)
+BRIGHTNESS = Number(name="brightness", low=0, high=255, integer=True)
+BRIGHTNESS_STEP = Number(name="brightness_step", low=-255, high=255, integer=True)
+BRIGHTNESS_STEP_PCT = Number(name="brightness_step_pct", low=-100, high=100, unit="%")
+LIGHT_COLOR = (
+    *COLOR,
+    RGB_COLOR,
+    XY_COLOR,
+    COLOR_NAME,
+    COLOR_TEMP_KELVIN,
+    BRIGHTNESS,
+    BRIGHTNESS_STEP,
+    BRIGHTNESS_STEP_PCT,
+)
+# At most one of each group, as light.turn_on takes them.
+EXCLUSIVE = (
+    ("hs_color", "rgb_color", "xy_color", "color_name", "kelvin", "color_temp_kelvin"),
+    ("brightness", "brightness_pct", "brightness_step", "brightness_step_pct"),
+)
+# As core's set_state takes it: a byte, not the 16 bits of the wire.
+INFRARED = Number(name="infrared", low=0, high=255, integer=True)
+ZONES = NumberList(name="zones", each=Number(name="zones", low=0, high=65535, integer=True))
 COLORS = ColorList(name="colors", fields=COLOR)
 POWER = Flag(name="power")
 # An hour: longer fades are better done by an automation in steps.
@@ -217,41 +338,6 @@ TRANSITION = Number(name="transition", low=0, high=3600, default=0, unit="s")
 # is checked against the zones of each strip it reaches: this bound is the protocol's.
 ZONE_START = Number(name="start", low=0, high=65535, default=0, integer=True)
 ZONE_END = Number(name="end", low=0, high=65535, integer=True)
-
-# 50 ms is the shortest period Home Assistant's own LIFX integration accepts; the wire
-# takes u32 milliseconds, but an hour per cycle is already a slow breath.
-PERIOD = Number(name="period", low=0.05, high=3600, default=1, unit="s")
-# The wire's cycles are a float32; 100,000 breaths of a second last a day and more, which
-# is as long as anyone lets a light pulse (any other colour ends a transient waveform).
-CYCLES = Number(name="cycles", low=0.1, high=100_000, default=1)
-SKEW_RATIO = Number(name="skew_ratio", low=0, high=1, default=0.5)
-TRANSIENT = Flag(name="transient", default=True)
-POWER_ON = Flag(name="power_on", default=True)
-WAVEFORM = (*COLOR, PERIOD, CYCLES, SKEW_RATIO, TRANSIENT, POWER_ON)
-
-THEME = Choice(name="theme", options=tuple(THEMES))
-PAINTED_THEME = Choice(name="theme", options=tuple(THEMES), required=True)
-
-# Effect speed is a u32 of milliseconds per cycle: a tenth of a second to an hour.
-SPEED = Number(name="speed", low=0.1, high=3600, unit="s")
-# The wire takes u64 nanoseconds; 0 runs an effect until it is stopped, so a day is as
-# long as a timed effect needs to be.
-EFFECT_DURATION = Number(name="duration", low=0, high=86400, default=0, unit="s")
-DIRECTION = Choice(name="direction", options=("left", "right"), default="right")
-# The skies the light's effect list offers, without their "sky_".
-SKY_TYPE = Choice(
-    name="sky_type",
-    options=tuple(effect.removeprefix("sky_") for effect in SKY_TYPES),
-    default="sunrise",
-)
-# A byte each on the wire.
-CLOUD_SATURATION_LOW = Number(
-    name="cloud_saturation_min", low=0, high=255, default=CLOUD_SATURATION_MIN, integer=True
-)
-CLOUD_SATURATION_HIGH = Number(
-    name="cloud_saturation_max", low=0, high=255, default=CLOUD_SATURATION_MAX, integer=True
-)
-EFFECT = (SPEED, EFFECT_DURATION, POWER_ON)
 
 # A scene's name; its entity id is made from it (scene.<name>).
 SCENE_NAME = Text(name="name", required=True)

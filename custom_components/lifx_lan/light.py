@@ -19,9 +19,11 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .ceiling import LifxCeilingPart
+from .colorloop import COLORLOOP, ColorLoop, LoopOptions
 from .colors import ColorRequest, LifxColorLight, scale_brightness, with_brightness
 from .coordinator import Command, LifxConfigEntry, LifxCoordinator, LifxData
-from .effects import async_start_effect
+from .effect_actions import async_pulse, async_stop_effects
+from .effects import COLORSWEEP, async_start_effect, has_colorsweep
 from .helpers import lifx_exception_handler
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
@@ -32,6 +34,20 @@ from .segments import LifxSegment, Segment, segments_of
 PARALLEL_UPDATES = 0
 
 FLASH_PERIODS = {FLASH_SHORT: (0.5, 1.0), FLASH_LONG: (1.0, 5.0)}  # (period s, cycles)
+PULSE = "pulse"
+# Effects Home Assistant runs on every colour light (firmware effects are the product's).
+COLOR_EFFECTS = (COLORLOOP, PULSE)
+# Core's names for the effects, as its lights' effect lists have them: taken as ours.
+CORE_EFFECTS = {
+    "effect_colorloop": COLORLOOP,
+    "effect_pulse": PULSE,
+    "effect_move": "move",
+    "effect_morph": "morph",
+    "effect_flame": "flame",
+    "effect_sky": "sky_clouds",
+    "effect_colorsweep": COLORSWEEP,
+    "effect_stop": EFFECT_OFF,
+}
 
 
 async def async_setup_entry(
@@ -91,8 +107,12 @@ class LifxLight(LifxColorLight):
         effects: list[str] = []
         if caps.matrix:
             effects = list(MATRIX_EFFECTS)
+            if has_colorsweep(coordinator):
+                effects.append(COLORSWEEP)
         elif caps.multizone:
             effects = list(MULTIZONE_EFFECTS)
+        if caps.color:
+            effects += COLOR_EFFECTS
         if effects:
             features |= LightEntityFeature.EFFECT
             self._attr_effect_list = [EFFECT_OFF, *effects]
@@ -112,6 +132,8 @@ class LifxLight(LifxColorLight):
         """The running firmware effect."""
         if not self._attr_effect_list:
             return None
+        if (software := self.coordinator.software_effect) is not None:
+            return software.name
         return self.coordinator.data.effect or EFFECT_OFF
 
     @lifx_exception_handler
@@ -120,9 +142,7 @@ class LifxLight(LifxColorLight):
         duration = self._transition(kwargs)
         coordinator = self.coordinator
         if ATTR_EFFECT in kwargs:
-            await async_start_effect(
-                coordinator, kwargs[ATTR_EFFECT], power_on=True, transition=duration
-            )
+            await self._start_effect(kwargs[ATTR_EFFECT], duration)
             return
         if ATTR_FLASH in kwargs:
             flash = kwargs[ATTR_FLASH]
@@ -159,6 +179,19 @@ class LifxLight(LifxColorLight):
             return Command(send, update)
 
         await coordinator.async_plan(plan, transition=duration)
+
+    async def _start_effect(self, name: str, duration: float) -> None:
+        """Start an effect of the list (or by core's name for it), each with its defaults."""
+        coordinator = self.coordinator
+        effect = CORE_EFFECTS.get(name, name)
+        if effect == EFFECT_OFF:
+            await async_stop_effects([coordinator])
+        elif effect == COLORLOOP and COLORLOOP in (self.effect_list or ()):
+            await ColorLoop(self.hass, [coordinator], LoopOptions()).async_start()
+        elif effect == PULSE and PULSE in (self.effect_list or ()):
+            await async_pulse(self.hass, [coordinator], {"mode": "blink", "power_on": True})
+        else:
+            await async_start_effect(coordinator, effect, power_on=True, transition=duration)
 
     def _scale_scene(self, data: LifxData, brightness: int, duration: float) -> Command:
         """Change the brightness of a strip or tiles without wiping their pattern."""

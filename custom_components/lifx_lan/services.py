@@ -1,134 +1,146 @@
-"""LIFX actions: set_state for lights, groups and areas; zones; waveforms; themes; effects.
+"""LIFX actions: set_state, zones and HEV here; waveforms, themes and effects in effect_actions.
 
-Every action is one row of ACTIONS: its handler and its fields (fields.py), from which
-both its schema and the range checks run before it are made.
+Every action is one row of ACTIONS: its handler and its fields (fields.py, effect_fields.py),
+from which both its schema and the range checks run before it are made. Core's LIFX actions
+are here under their own names, taking core's fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from homeassistant.components.light import EFFECT_OFF
-from homeassistant.const import ATTR_AREA_ID, ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-    entity_registry as er,
-)
+from homeassistant.helpers import config_validation as cv
 
-from . import cells, fields as f
-from .colors import ColorRequest, kelvin_range
+from . import cells, effect_fields as ef, fields as f
+from .colors import DEFAULT_BASE, ColorRequest, action_color, kelvin_range
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
-from .effects import EffectOptions, async_start_effect, check_effect_supported
+from .effect_actions import (
+    Handler,
+    effect_colorloop,
+    effect_pulse,
+    firmware_effect,
+    paint_theme,
+    waveform,
+)
 from .helpers import async_run_all
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
 from .scene import async_create_scene, async_delete_scenes, async_update_scenes
-from .themes import async_paint_theme
-
-type Handler = Callable[[HomeAssistant, ServiceCall], Awaitable[None]]
-
-# What a light with no colour yet is painted from: white, full brightness.
-DEFAULT_BASE = LightHsbk(0, 0, 65535, 3500)
+from .targets import async_target_coordinators, referenced_entities
 
 
-def _referenced_entities(hass: HomeAssistant, data: dict[str, Any]) -> set[str]:
-    """Entity ids named by a target: directly, through devices, or through areas.
-
-    Resolved from the registries here because Home Assistant's own helper for this moved
-    and changed its signature between the versions this integration supports.
-    """
-    entities = er.async_get(hass)
-    devices = dr.async_get(hass)
-
-    def as_set(key: str) -> set[str]:
-        value = data.get(key)
-        if value is None:
-            return set()
-        return {value} if isinstance(value, str) else set(value)
-
-    found = as_set(ATTR_ENTITY_ID)
-    for device_id in as_set(ATTR_DEVICE_ID):
-        found.update(e.entity_id for e in er.async_entries_for_device(entities, device_id))
-    for area_id in as_set(ATTR_AREA_ID):
-        found.update(e.entity_id for e in er.async_entries_for_area(entities, area_id))
-        for device in dr.async_entries_for_area(devices, area_id):
-            # A device's entities are in its area unless they were given one of their own.
-            found.update(
-                e.entity_id
-                for e in er.async_entries_for_device(entities, device.id)
-                if e.area_id is None
+def _check_set_state(targets: list[LifxCoordinator], data: Mapping[str, Any]) -> None:
+    """Infrared only where there is some, zones only where the strips have them."""
+    for coordinator in targets:
+        if "infrared" in data and not coordinator.capabilities.infrared:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="no_infrared",
+                translation_placeholders={"device": coordinator.title},
             )
-    return found
-
-
-def _targets(hass: HomeAssistant, call: ServiceCall) -> list[LifxCoordinator]:
-    """Every LIFX light the call names: directly, through areas and devices, or in groups."""
-    pending = list(_referenced_entities(hass, dict(call.data)))
-    registry = er.async_get(hass)
-    seen: set[str] = set()
-    found: dict[str, LifxCoordinator] = {}
-    while pending:
-        entity_id = pending.pop()
-        if entity_id in seen:
-            continue
-        seen.add(entity_id)
-        entry = registry.async_get(entity_id)
-        if entry is not None and entry.platform == DOMAIN and entry.domain == "light":
-            config_entry = hass.config_entries.async_get_entry(entry.config_entry_id or "")
-            if config_entry is None or not hasattr(config_entry, "runtime_data"):
-                continue
-            # Actions work on whole devices: a Ceiling's uplight names its Ceiling.
-            coordinator: LifxCoordinator = config_entry.runtime_data
-            found[coordinator.serial] = coordinator
-            continue
-        state = hass.states.get(entity_id)
-        if state is not None and isinstance(
-            members := state.attributes.get(ATTR_ENTITY_ID), list | tuple
-        ):
-            # A light group (or an old-style group): act on its members.
-            pending.extend(members)
-    if not found:
-        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_lifx_targets")
-    return list(found.values())
-
-
-def _color(data: Mapping[str, Any], base: LightHsbk, coordinator: LifxCoordinator) -> LightHsbk:
-    """The colour an action's colour fields ask of this device, from `base`."""
-    return ColorRequest.from_action(data).apply(base, kelvin_range(coordinator.capabilities))
+        zones = data.get("zones")
+        if zones and coordinator.capabilities.multizone:
+            last = len(coordinator.data.zones) - 1
+            if (beyond := max(zones)) > last:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="zone_missing",
+                    translation_placeholders={
+                        "zone": str(beyond),
+                        "last": str(last),
+                        "device": coordinator.title,
+                    },
+                )
 
 
 async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
+    """Core's set_state: light.turn_on's colours, power, zones of strips, infrared."""
     data = call.data
     duration: float = data["transition"]
     power: bool | None = data.get("power")
-    has_color = not ColorRequest.from_action(data).empty
+    request = ColorRequest.from_action(data)
+    zones: set[int] = set(data.get("zones") or ())
+    infrared: int | None = data.get("infrared")
+    targets = async_target_coordinators(hass, call)
+    _check_set_state(targets, data)
 
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
-        color = _color(data, state.color or DEFAULT_BASE, coordinator) if has_color else None
+        white_points = kelvin_range(coordinator.capabilities)
+        base = state.color or DEFAULT_BASE
+        painted: list[LightHsbk] | None = None
+        color = None if request.empty else request.apply(base, white_points)
+        if color is not None and zones and coordinator.capabilities.multizone and state.zones:
+            # Only the zones named change; a bulb (no zones) takes the whole colour.
+            painted = [
+                request.apply(zone, white_points) if index in zones else zone
+                for index, zone in enumerate(state.zones)
+            ]
+            color = None
         was_on = state.power
-        now_on = was_on if power is None and color is None else (True if power is None else power)
+        # As core's set_state (and the field's description): a colour alone leaves an off
+        # light off, ready for when it is turned on.
+        now_on = was_on if power is None else power
+        fade = duration if was_on else 0
 
         async def send(device: LifxDevice) -> None:
+            if painted is not None:
+                await device.set_zones(painted, duration=fade)
             if color is not None:
-                await device.set_color(color, duration if was_on else 0)
+                await device.set_color(color, fade)
+            if infrared is not None:
+                # A byte, as core takes it, spread over the wire's 16 bits.
+                await device.set_infrared(infrared * 257)
             if now_on != was_on:
                 await device.set_power(now_on, duration)
 
         def update(current: LifxData) -> LifxData:
-            return (current if color is None else current.with_color(color)).with_power(now_on)
+            if painted is not None:
+                current = current.with_zones(painted)
+            if color is not None:
+                current = current.with_color(color)
+            if infrared is not None:
+                current = replace(current, infrared=infrared * 257)
+            return current.with_power(now_on)
 
         return Command(send, update)
 
     async def action(coordinator: LifxCoordinator) -> None:
         await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
 
-    await async_run_all(_targets(hass, call), action)
+    await async_run_all(targets, action)
+
+
+async def _set_hev_cycle_state(hass: HomeAssistant, call: ServiceCall) -> None:
+    """Start an HEV cleaning cycle of the call's length, or stop it."""
+    on: bool = call.data["power"]
+    duration: int = call.data["duration"]
+    targets = async_target_coordinators(hass, call)
+    for coordinator in targets:
+        if not coordinator.capabilities.hev:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="no_hev",
+                translation_placeholders={"device": coordinator.title},
+            )
+
+    async def send(device: LifxDevice) -> None:
+        await device.set_hev_cycle(on, duration)
+
+    def update(state: LifxData) -> LifxData:
+        if state.hev is None:
+            return state
+        return replace(state, hev=replace(state.hev, remaining_s=duration if on else 0))
+
+    async def action(coordinator: LifxCoordinator) -> None:
+        await coordinator.async_command(send, update=update)
+
+    await async_run_all(targets, action)
 
 
 def _check_zones(coordinators: list[LifxCoordinator], start: int, end: int | None) -> None:
@@ -159,7 +171,7 @@ async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
     end: int | None = data.get("end")
     duration: float = data["transition"]
     colors: list[Mapping[str, Any]] = data.get("colors") or []
-    targets = _targets(hass, call)
+    targets = async_target_coordinators(hass, call)
     _check_zones(targets, start, end)
 
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
@@ -167,11 +179,11 @@ async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
         last = min(len(zones) - 1 if end is None else end, len(zones) - 1)
         if colors:
             painted = [
-                _color(color, zones[min(start + i, len(zones) - 1)], coordinator)
+                action_color(color, zones[min(start + i, len(zones) - 1)], coordinator)
                 for i, color in enumerate(colors)
             ][: last - start + 1]
         else:
-            painted = [_color(data, zones[i], coordinator) for i in range(start, last + 1)]
+            painted = [action_color(data, zones[i], coordinator) for i in range(start, last + 1)]
 
         async def send(device: LifxDevice) -> None:
             await device.set_zones(painted, start=start, duration=duration)
@@ -184,87 +196,20 @@ async def _set_zones(hass: HomeAssistant, call: ServiceCall) -> None:
     await async_run_all(targets, action)
 
 
-def _waveform(waveform: LightWaveform) -> Handler:
-    async def handler(hass: HomeAssistant, call: ServiceCall) -> None:
-        data = call.data
-
-        def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
-            color = _color(data, state.color or DEFAULT_BASE, coordinator)
-            switch_on = data["power_on"] and not state.power
-
-            async def send(device: LifxDevice) -> None:
-                if switch_on:
-                    await device.set_power(True)
-                await device.set_waveform(
-                    color,
-                    waveform=waveform,
-                    period=data["period"],
-                    cycles=data["cycles"],
-                    skew_ratio=data["skew_ratio"],
-                    transient=data["transient"],
-                    # Only the components asked for change; the rest keep the bulb's.
-                    set_hue="hs_color" in data,
-                    set_saturation="hs_color" in data or "kelvin" in data,
-                    set_brightness="brightness_pct" in data,
-                    set_kelvin="kelvin" in data,
-                )
-
-            return Command(send, (lambda current: current.with_power(True)) if switch_on else None)
-
-        async def action(coordinator: LifxCoordinator) -> None:
-            await coordinator.async_plan(lambda state: plan(coordinator, state))
-
-        await async_run_all(_targets(hass, call), action)
-
-    return handler
-
-
 async def _set_cells(hass: HomeAssistant, call: ServiceCall) -> None:
-    await cells.async_set_cells(_targets(hass, call), call.data)
-
-
-async def _paint_theme(hass: HomeAssistant, call: ServiceCall) -> None:
-    await async_paint_theme(_targets(hass, call), call.data["theme"], call.data["transition"])
-
-
-EFFECT_OPTIONS = ("speed", "duration", "theme", "cloud_saturation_min", "cloud_saturation_max")
-
-
-def _effect(name: str | None) -> Handler:
-    """Start an effect (None: the sky the call names) or, with EFFECT_OFF, stop it."""
-
-    async def handler(hass: HomeAssistant, call: ServiceCall) -> None:
-        data = call.data
-        effect = name or f"sky_{data['sky_type']}"
-        # What the call leaves out is the effect's own default (EffectOptions).
-        given = {key: data[key] for key in EFFECT_OPTIONS if key in data}
-        options = EffectOptions(reverse=data.get("direction") == "left", **given)
-
-        targets = _targets(hass, call)
-        for coordinator in targets:
-            # Every device is checked before any is sent anything.
-            check_effect_supported(coordinator, effect)
-
-        async def action(coordinator: LifxCoordinator) -> None:
-            await async_start_effect(
-                coordinator, effect, options, power_on=data.get("power_on", False)
-            )
-
-        await async_run_all(targets, action)
-
-    return handler
+    await cells.async_set_cells(async_target_coordinators(hass, call), call.data)
 
 
 async def _create_scene(hass: HomeAssistant, call: ServiceCall) -> None:
-    await async_create_scene(hass, call.data["name"], _targets(hass, call))
+    await async_create_scene(hass, call.data["name"], async_target_coordinators(hass, call))
 
 
 async def _update_scene(hass: HomeAssistant, call: ServiceCall) -> None:
-    await async_update_scenes(hass, _referenced_entities(hass, dict(call.data)))
+    await async_update_scenes(hass, referenced_entities(hass, call))
 
 
 async def _delete_scene(hass: HomeAssistant, call: ServiceCall) -> None:
-    await async_delete_scenes(hass, _referenced_entities(hass, dict(call.data)))
+    await async_delete_scenes(hass, referenced_entities(hass, call))
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,19 +230,30 @@ class Action:
 
 
 ACTIONS: dict[str, Action] = {
-    "set_state": Action(_set_state, (f.POWER, *f.COLOR, f.TRANSITION)),
+    "set_state": Action(_set_state, (f.POWER, *f.LIGHT_COLOR, f.TRANSITION, f.ZONES, f.INFRARED)),
     "set_zones": Action(_set_zones, (f.ZONE_START, f.ZONE_END, *f.COLOR, f.COLORS, f.TRANSITION)),
+    "set_hev_cycle_state": Action(_set_hev_cycle_state, ef.HEV),
     "set_cells": Action(_set_cells, cells.FIELDS),
-    "pulse": Action(_waveform(LightWaveform.PULSE), f.WAVEFORM),
-    "breathe": Action(_waveform(LightWaveform.SINE), f.WAVEFORM),
-    "paint_theme": Action(_paint_theme, (f.PAINTED_THEME, f.TRANSITION)),
-    "effect_move": Action(_effect("move"), (f.DIRECTION, *f.EFFECT)),
-    "effect_morph": Action(_effect("morph"), (f.THEME, *f.EFFECT)),
-    "effect_flame": Action(_effect("flame"), f.EFFECT),
+    "pulse": Action(waveform(LightWaveform.PULSE), ef.WAVEFORM),
+    "breathe": Action(waveform(LightWaveform.SINE), ef.WAVEFORM),
+    "effect_pulse": Action(effect_pulse, ef.PULSE),
+    "effect_colorloop": Action(effect_colorloop, ef.COLORLOOP),
+    "paint_theme": Action(paint_theme, ef.PAINT_THEME),
+    "effect_move": Action(firmware_effect("move"), (ef.DIRECTION, ef.THEME, *ef.EFFECT)),
+    "effect_morph": Action(firmware_effect("morph"), (ef.THEME, ef.PALETTE, *ef.EFFECT)),
+    "effect_flame": Action(firmware_effect("flame"), ef.EFFECT),
+    "effect_colorsweep": Action(firmware_effect("colorsweep"), ef.COLORSWEEP),
     "effect_sky": Action(
-        _effect(None), (f.SKY_TYPE, f.CLOUD_SATURATION_LOW, f.CLOUD_SATURATION_HIGH, *f.EFFECT)
+        firmware_effect(None),
+        (
+            ef.SKY_TYPE,
+            ef.CLOUD_SATURATION_LOW,
+            ef.CLOUD_SATURATION_HIGH,
+            ef.SKY_PALETTE,
+            *ef.EFFECT,
+        ),
     ),
-    "effect_stop": Action(_effect(EFFECT_OFF)),
+    "effect_stop": Action(firmware_effect(EFFECT_OFF)),
     "create_scene": Action(_create_scene, (f.SCENE_NAME,)),
     "update_scene": Action(_update_scene),
     "delete_scene": Action(_delete_scene),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
+import json
 import math
+from pathlib import Path
 
 from .colors import kelvin_range
 from .coordinator import Command, LifxCoordinator, LifxData, PaintedTheme, tints
@@ -30,12 +32,38 @@ THEMES: dict[str, tuple[Swatch, ...]] = {
 }
 
 
-def palette(theme: str) -> list[LightHsbk]:
-    """The theme's swatches as wire colours."""
+def _app_themes() -> dict[str, tuple[Swatch, ...]]:
+    """The LIFX app's theme catalogue, as core's LIFX integration offers it.
+
+    Written by devtools/import_app_themes.py; read once, when the integration is imported
+    (which Home Assistant does outside its event loop).
+    """
+    catalogue = json.loads((Path(__file__).parent / "app_themes.json").read_text())
+    return {
+        slug: tuple((hue, sat, bri, int(kelvin)) for hue, sat, bri, kelvin in theme["colors"])
+        for slug, theme in catalogue.items()
+    }
+
+
+APP_THEMES = _app_themes()
+# Every theme an action takes. Six names are in both lists (aurora, autumn, forest, ocean,
+# party, spring): those keep our palette, which the theme select has always painted.
+ALL_THEMES: dict[str, tuple[Swatch, ...]] = dict(sorted({**APP_THEMES, **THEMES}.items()))
+# What paint_theme paints when the call names no theme: core's default.
+DEFAULT_THEME = "exciting"
+
+
+def to_palette(swatches: Sequence[Swatch]) -> list[LightHsbk]:
+    """Swatches as wire colours."""
     return [
         make_hsbk(hue=hue, saturation=sat, brightness=bri, kelvin=kelvin)
-        for hue, sat, bri, kelvin in THEMES[theme]
+        for hue, sat, bri, kelvin in swatches
     ]
+
+
+def palette(theme: str) -> list[LightHsbk]:
+    """The theme's swatches as wire colours."""
+    return to_palette(ALL_THEMES[theme])
 
 
 def _blend(first: LightHsbk, second: LightHsbk, amount: float) -> LightHsbk:
@@ -88,29 +116,37 @@ def _within(color: LightHsbk, white_points: tuple[int, int]) -> LightHsbk:
 
 
 async def async_paint_theme(
-    coordinators: Sequence[LifxCoordinator], theme: str, duration: float
+    coordinators: Sequence[LifxCoordinator],
+    theme: str | None,
+    duration: float,
+    *,
+    colors: Sequence[LightHsbk] | None = None,
+    power_on: bool = True,
 ) -> None:
     """Spread a palette: one swatch per bulb, a gradient over zones, a diagonal on tiles.
 
-    Cells with no LED keep what they had. Each light remembers the theme, for its select.
+    The palette is the named theme's, or `colors` (then `theme` is None); a light that is
+    off is switched on unless `power_on` is False. Cells with no LED keep what they had.
+    Each light remembers a named theme, for its select.
     """
-    themed = palette(theme)
-    swatches = dict(zip(coordinators, for_bulbs(themed, len(coordinators)), strict=True))
+    spread = list(colors) if colors is not None else palette(theme or "")
+    swatches = dict(zip(coordinators, for_bulbs(spread, len(coordinators)), strict=True))
 
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
         caps = coordinator.capabilities
         chain = coordinator.chain
         dark = coordinator.set_up_profile.dark_zones
         white_points = kelvin_range(caps)
-        colors = [_within(color, white_points) for color in themed]
+        within = [_within(color, white_points) for color in spread]
         swatch = _within(swatches[coordinator], white_points)
-        zones = gradient(colors, len(state.zones)) if caps.multizone and state.zones else []
+        zones = gradient(within, len(state.zones)) if caps.multizone and state.zones else []
         tiles: list[list[LightHsbk]] = []
         if caps.matrix:
             for tile, shown in zip(chain, state.tiles, strict=True):
-                painted = for_tile(colors, tile.width, tile.height, dark)
+                painted = for_tile(within, tile.width, tile.height, dark)
                 tiles.append([painted.get(index, cell) for index, cell in enumerate(shown)])
         was_on = state.power
+        switch_on = power_on and not was_on
 
         async def send(device: LifxDevice) -> None:
             if zones:
@@ -120,7 +156,7 @@ async def async_paint_theme(
                     await device.set_tile_colors(tile, frame, duration=duration)
             else:
                 await device.set_color(swatch, duration)
-            if not was_on:
+            if switch_on:
                 await device.set_power(True, duration)
 
         def update(current: LifxData) -> LifxData:
@@ -130,9 +166,10 @@ async def async_paint_theme(
                 current = current.with_tiles(tiles)
             else:
                 current = current.with_color(swatch)
-            return current.with_power(True)
+            return current.with_power(True) if switch_on else current
 
-        coordinator.theme = PaintedTheme(theme, tints(update(state)))
+        # A palette of the call's own is no theme the select could show.
+        coordinator.theme = None if theme is None else PaintedTheme(theme, tints(update(state)))
         return Command(send, update)
 
     async def paint(coordinator: LifxCoordinator) -> None:

@@ -183,7 +183,8 @@ def test_the_range_checks_take_the_bounds_and_refuse_what_is_beyond(
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_the_schema_fills_in_the_defaults_of_the_table(action: str) -> None:
     fields = ACTIONS[action].fields
-    required = {field.name: "party" for field in fields if field.required}
+    samples = {f.Flag: True, f.Choice: "party", f.Text: "Movie night"}
+    required = {field.name: samples[type(field)] for field in fields if field.required}
 
     filled = vol.Schema(f.schema(fields))(required)
 
@@ -208,6 +209,12 @@ def test_every_action_field_and_option_has_words() -> None:
             if isinstance(field, f.Choice):
                 key = described[name]["fields"][field.name]["selector"]["select"]["translation_key"]
                 assert set(strings["selector"][key]["options"]) == set(field.options)
+
+
+def test_every_action_has_an_icon() -> None:
+    icons = json.loads((INTEGRATION / "icons.json").read_text())
+
+    assert set(icons["services"]) == set(ACTIONS)
 
 
 def test_the_english_translation_is_strings_json() -> None:

@@ -102,7 +102,12 @@ async def test_effects_from_the_light_and_actions(
 ) -> None:
     _, strip = await add_device("extended_strip", power=65535)
     _, tile = await add_device("tile", power=65535)
-    assert hass.states.get("light.extended_strip").attributes[ATTR_EFFECT_LIST] == ["off", "move"]
+    assert hass.states.get("light.extended_strip").attributes[ATTR_EFFECT_LIST] == [
+        "off",
+        "move",
+        "colorloop",
+        "pulse",
+    ]
     assert "sky_clouds" in hass.states.get("light.tile").attributes[ATTR_EFFECT_LIST]
     await light(hass, SERVICE_TURN_ON, "light.extended_strip", **{ATTR_EFFECT: "move"})
     assert strip.multizone_effect.type == m.MultiZoneEffectType.MOVE

@@ -242,7 +242,7 @@ class ZonesAndTiles(DeviceConnection):
 
     async def set_tile_effect(
         self,
-        kind: TileEffectType,
+        kind: TileEffectType | int,
         *,
         speed: float = 3.0,
         duration: float = 0.0,
