@@ -11,6 +11,7 @@ is loaded again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import inspect
 import re
 
 from homeassistant.config_entries import SOURCE_IGNORE, ConfigEntry, ConfigEntryState
@@ -46,6 +47,16 @@ COUNTERPARTS: dict[tuple[str, str], str] = {
     (Platform.BUTTON, "restart"): "restart",
 }
 _SERIAL = re.compile(r"[0-9a-f]{12}|[0-9a-f]{2}(:[0-9a-f]{2}){5}")
+
+
+def _moves_devices(devices: dr.DeviceRegistry) -> bool:
+    """Whether devices move between entries with `new_config_entry_id` (HA 2026.x).
+
+    Since then a device belongs to one config entry, and adding or removing entries
+    (`add_config_entry_id`, `remove_config_entry_id`) is deprecated; before, it was the
+    only way.
+    """
+    return "new_config_entry_id" in inspect.signature(devices.async_update_device).parameters
 
 
 def raw_serial(value: str | None) -> str | None:
@@ -179,7 +190,9 @@ class _Takeover:
             self.moved.append(entity_id)
         for device in self.devices_before:
             # The lifx_lan entities find the device by this identifier and join it.
-            self.devices.async_update_device(device.id, merge_identifiers={own})
+            self.devices.async_update_device(
+                device.id, new_identifiers=set(device.identifiers) | {own}
+            )
         result = await self.hass.config_entries.flow.async_init(
             DOMAIN,
             context={"source": SOURCE_CORE_ENTRY},
@@ -195,11 +208,19 @@ class _Takeover:
                 self.entities.async_update_entity(entity_id, config_entry_id=self.entry.entry_id)
         for device in self.devices_before:
             kept = {i for i in device.identifiers if i[0] != CORE_DOMAIN}
-            self.devices.async_update_device(
-                device.id,
-                new_identifiers=kept | {own},
-                remove_config_entry_id=core.entry.entry_id,
-            )
+            if _moves_devices(self.devices):
+                # Typed against the pinned 2025.4.4, which lacks it.
+                self.devices.async_update_device(  # type: ignore[call-arg,unused-ignore]
+                    device.id,
+                    new_identifiers=kept | {own},
+                    new_config_entry_id=self.entry.entry_id,
+                )
+            else:
+                self.devices.async_update_device(
+                    device.id,
+                    new_identifiers=kept | {own},
+                    remove_config_entry_id=core.entry.entry_id,
+                )
         await self.hass.config_entries.async_remove(core.entry.entry_id)
         return self.entry
 
@@ -230,9 +251,15 @@ class _Takeover:
             # device registry would drop the device with its area and name.
             if self.devices.async_get(device.id) is None:
                 continue
+            if _moves_devices(self.devices):
+                # Typed against the pinned 2025.4.4, which lacks it.
+                self.devices.async_update_device(  # type: ignore[call-arg,unused-ignore]
+                    device.id, new_config_entry_id=core_id
+                )
+            else:
+                self.devices.async_update_device(device.id, add_config_entry_id=core_id)
             self.devices.async_update_device(
                 device.id,
-                add_config_entry_id=core_id,
                 new_identifiers=set(device.identifiers),
                 manufacturer=device.manufacturer,
                 model=device.model,
