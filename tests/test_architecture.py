@@ -31,6 +31,7 @@ ROOMS: dict[str, int] = {
     "themes": MEANING,
     "effects": MEANING,
     "ceiling": MEANING,
+    "mirror": MEANING,
     "fields": MEANING,
     "parts": MEANING,
     "segments": MEANING,

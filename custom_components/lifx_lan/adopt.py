@@ -34,11 +34,12 @@ SOURCE_CORE_ENTRY = "core_entry"
 # Core's unique ids are "<serial>" for a device's light and "<serial>_<key>" for the rest;
 # the serial is colon separated up to HA 2026.x and raw since core's own migration. Each
 # (platform, core key) maps to the key of the lifx_lan entity that does the same thing.
-# Core's Mirror front and back lights have no counterpart yet.
 COUNTERPARTS: dict[tuple[str, str], str] = {
     (Platform.LIGHT, ""): "light",
     (Platform.LIGHT, "uplight"): "uplight",
     (Platform.LIGHT, "downlight"): "downlight",
+    (Platform.LIGHT, "front"): "front",
+    (Platform.LIGHT, "back"): "back",
     (Platform.SELECT, "infrared_brightness"): "infrared_brightness",
     (Platform.SELECT, "theme"): "theme",
     (Platform.SENSOR, "rssi"): "rssi",

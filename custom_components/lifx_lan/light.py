@@ -25,6 +25,7 @@ from .coordinator import Command, LifxConfigEntry, LifxCoordinator, LifxData
 from .effect_actions import async_pulse, async_stop_effects
 from .effects import COLORSWEEP, async_start_effect, has_colorsweep
 from .helpers import lifx_exception_handler
+from .mirror import LifxMirrorRing, mirror_rings
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
 from .protocol.state import MATRIX_EFFECTS, MULTIZONE_EFFECTS
@@ -55,7 +56,7 @@ async def async_setup_entry(
     entry: LifxConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the light of a device that has one, a Ceiling's parts and a strip's segments."""
+    """Add the light of a device that has one, a Ceiling's or a Mirror's parts, segments."""
     coordinator = entry.runtime_data
     if not coordinator.capabilities.is_light:
         return
@@ -66,6 +67,8 @@ async def async_setup_entry(
             LifxCeilingPart(coordinator, "uplight", uplight),
             LifxCeilingPart(coordinator, "downlight", uplight),
         ]
+    rings = mirror_rings(coordinator)
+    entities += [LifxMirrorRing(coordinator, ring, rings) for ring in rings]
     segments = _async_segments(hass, entry)
     every_part = {zone for segment in segments for zone in segment.zones}
     entities += [LifxSegment(coordinator, segment, every_part) for segment in segments]

@@ -1,4 +1,4 @@
-"""A light made of some of a device's zones: a Ceiling's uplight or downlight, a strip segment.
+"""A light made of some of a device's zones: a Ceiling's or a Mirror's part, a strip segment.
 
 Each part changes only its own zones; the device's power follows its parts: on when any
 part is lit, off when every part is dark. Turning one part off dims its zones to black
@@ -131,3 +131,36 @@ class LifxPartLight(LifxColorLight):
             return self._paint(data, dark, duration)
 
         await self.coordinator.async_plan(plan, transition=duration)
+
+
+class LifxTilePart(LifxPartLight):
+    """Some cells of a device's one tile, as a light of its own (a Ceiling's, a Mirror's).
+
+    `key` is the part's unique-id key and translation key. Like their device, whose whole
+    light stays, these are disabled by default.
+    """
+
+    _attr_entity_registry_enabled_default = False
+
+    def __init__(
+        self,
+        coordinator: LifxCoordinator,
+        key: str,
+        cells: Sequence[int],
+        every_part: Collection[int],
+    ) -> None:
+        """Bind to `cells` (y * width + x) of the device's one tile."""
+        super().__init__(coordinator, key, cells, every_part)
+        self._attr_translation_key = key
+
+    def _frame(self, data: LifxData) -> Sequence[LightHsbk]:
+        return data.tiles[0]
+
+    async def _send(
+        self, device: LifxDevice, frame: Sequence[LightHsbk], whole: bool, duration: float
+    ) -> None:
+        # A Set64 carries whole rows, and the parts share rows: the whole tile goes.
+        await device.set_tile_colors(self.coordinator.chain[0], frame, duration=duration)
+
+    def _with_frame(self, state: LifxData, frame: Sequence[LightHsbk]) -> LifxData:
+        return state.with_tiles([frame])

@@ -171,6 +171,7 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
     porch_fake = fleet.add("infrared", SERIALS["infrared"], label="Porch", power=0, infrared=65535)
     fleet.add("strip", SERIALS["strip"], label="Shelf", power=65535)
     fleet.add("ceiling", SERIALS["ceiling"], label="Ceiling", power=65535)
+    mirror_fake = fleet.add("mirror", SERIALS["mirror"], label="Mirror", power=65535)
     buttons = ["identify", "restart"]
     kitchen = _register_core(
         hass,
@@ -210,9 +211,11 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
         kitchen.entity_ids["restart"], hidden_by=er.RegistryEntryHider.USER
     )
     entity_registry.async_update_entity(ceiling.entity_ids["uplight"], disabled_by=None)
+    entity_registry.async_update_entity(mirror.entity_ids["back"], disabled_by=None)
     before = {
         entity_id: entity_registry.async_get(entity_id) for entity_id in kitchen.entity_ids.values()
     }
+    mirror_back = mirror.entity_ids["back"]
     assert await async_setup_component(
         hass,
         "automation",
@@ -223,6 +226,7 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
                 "actions": [
                     {"action": "light.turn_on", "target": {"entity_id": lamp}},
                     {"action": "light.turn_on", "target": {"device_id": porch.device.id}},
+                    {"action": "light.turn_off", "target": {"entity_id": mirror_back}},
                 ],
             }
         },
@@ -232,14 +236,13 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "takeover_successful", result["description_placeholders"]
-    assert result["description_placeholders"]["count"] == "4"
-    assert "light.mirror_front" in result["description_placeholders"]["left"]
-    # The Mirror's front and back have no counterpart: it stays with core, untouched.
-    assert hass.config_entries.async_entries(CORE) == [mirror.entry]
-    for key, entity_id in mirror.entity_ids.items():
-        assert entity_registry.async_get(entity_id).platform == CORE, key
+    assert result["description_placeholders"]["count"] == "5"
+    assert result["description_placeholders"]["left"] == "-"  # nothing stays with core
+    assert hass.config_entries.async_entries(CORE) == []
     ours = {entry.unique_id: entry for entry in hass.config_entries.async_entries(DOMAIN)}
-    assert set(ours) == {SERIALS[kind] for kind in ("hev", "infrared", "strip", "ceiling")}
+    assert set(ours) == {
+        SERIALS[kind] for kind in ("hev", "infrared", "strip", "ceiling", "mirror")
+    }
     assert all(entry.state is ConfigEntryState.LOADED for entry in ours.values())
 
     expected_keys = {
@@ -250,6 +253,8 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
         "rssi": "rssi",
         "uplight": "uplight",
         "downlight": "downlight",
+        "front": "front",
+        "back": "back",
         "identify": "identify",
         "restart": "restart",
     }
@@ -258,6 +263,7 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
         (porch, "infrared"),
         (shelf, "strip"),
         (ceiling, "ceiling"),
+        (mirror, "mirror"),
     ):
         serial = SERIALS[kind]
         device = device_registry.async_get(core.device.id)
@@ -285,6 +291,7 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
         is er.RegistryEntryDisabler.INTEGRATION
     )
     assert entity_registry.async_get(ceiling.entity_ids["downlight"]).disabled
+    assert entity_registry.async_get(mirror.entity_ids["front"]).disabled
     kitchen_device = device_registry.async_get(kitchen.device.id)
     assert (kitchen_device.area_id, kitchen_device.name_by_user) == (area.id, "Kitchen lights")
 
@@ -297,6 +304,7 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
     assert hass.states.get(shelf.entity_ids["theme"]).state == STATE_UNKNOWN
     assert hass.states.get(ceiling.entity_ids["uplight"]).state == STATE_ON
     assert hass.states.get(ceiling.entity_ids["rssi"]) is None
+    assert hass.states.get(mirror_back).state == STATE_ON
 
     # The automation written for core's entities and device reaches the devices.
     hass.bus.async_fire("lights_on")
@@ -305,6 +313,45 @@ async def test_takeover_keeps_entity_ids_devices_and_automations(
     assert kitchen_fake.power == 65535
     assert porch_fake.power == 65535
     assert hass.states.get(lamp).state == STATE_ON
+    # The Mirror's back ring went dark through lifx_lan; its front ring keeps it on.
+    back_cells = [y * 4 + x for y in range(13) for x in (2, 3) if (x, y) != (3, 0)]
+    assert all(mirror_fake.tile_colors[0][i].brightness == 0 for i in back_cells)
+    assert mirror_fake.power == 65535
+    assert hass.states.get(mirror_back).state == STATE_OFF
+
+
+@pytest.mark.parametrize("release", ["2025.4", "2026.11"])
+async def test_takeover_moves_a_mirrors_rings_under_either_serial_form(
+    hass: HomeAssistant,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    release: str,
+) -> None:
+    """Core's Mirror lights, colon-separated (before core's serial migration) or raw."""
+    serial = SERIALS["mirror"]
+    fake = fleet.add("mirror", serial, label="Hall mirror", power=65535)
+    mirror = _register_core(hass, serial, "Hall mirror", ["", "front", "back"], release=release)
+    for key in ("front", "back"):
+        entity_registry.async_update_entity(mirror.entity_ids[key], disabled_by=None)
+
+    result = await _take_over(hass, freezer)
+
+    assert result["reason"] == "takeover_successful", result["description_placeholders"]
+    assert hass.config_entries.async_entries(CORE) == []
+    for key, ours in (("", "light"), ("front", "front"), ("back", "back")):
+        moved = entity_registry.async_get(mirror.entity_ids[key])
+        assert (moved.platform, moved.unique_id) == (DOMAIN, f"{serial}_{ours}")
+    front = mirror.entity_ids["front"]
+    await _run(
+        hass,
+        freezer,
+        hass.services.async_call("light", "turn_off", {"entity_id": front}, blocking=True),
+    )
+    front_cells = [y * 4 + x for y in range(13) for x in (0, 1) if (x, y) != (1, 0)]
+    assert all(fake.tile_colors[0][i].brightness == 0 for i in front_cells)
+    assert hass.states.get(front).state == STATE_OFF
+    assert hass.states.get(mirror.entity_ids["back"]).state == STATE_ON
 
 
 def _registries(hass: HomeAssistant, core: CoreDevice) -> tuple[object, ...]:
