@@ -8,6 +8,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .adopt import async_claim_taken_over_devices
 from .adopt_flow import async_setup_takeover_issue
 from .const import DOMAIN
 from .coordinator import LifxConfigEntry, LifxCoordinator
@@ -38,6 +39,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: LifxConfigEntry) -> bool:
     """Set up one LIFX device."""
+    async_claim_taken_over_devices(hass, entry)
     async_repair_device(hass, entry)
     network = async_get_network(hass)
     try:

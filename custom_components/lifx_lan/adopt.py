@@ -21,6 +21,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.typing import UNDEFINED
+from homeassistant.util.hass_dict import HassKey
 
 from .const import CONF_SERIAL, DOMAIN, LOGGER
 from .hosts import async_resolve
@@ -48,6 +49,33 @@ COUNTERPARTS: dict[tuple[str, str], str] = {
     (Platform.BUTTON, "restart"): "restart",
 }
 _SERIAL = re.compile(r"[0-9a-f]{12}|[0-9a-f]{2}(:[0-9a-f]{2}){5}")
+
+
+# The devices a takeover hands to the lifx_lan entry it is creating, by serial: claimed by
+# that entry's setup, before its entities look for their device.
+PENDING_DEVICES: HassKey[dict[str, list[str]]] = HassKey(f"{DOMAIN}_takeover_devices")
+
+
+@callback
+def async_claim_taken_over_devices(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Put the devices a takeover hands over into this entry.
+
+    Home Assistant 2026.x looks a device up within the config entry that asks for it, so
+    without this the entry's entities would make a new device beside core's, and the
+    automations that target core's device would lose it.
+    """
+    pending = hass.data.get(PENDING_DEVICES, {}).pop(entry.unique_id or "", [])
+    devices = dr.async_get(hass)
+    for device_id in pending:
+        if devices.async_get(device_id) is None:
+            continue
+        if _moves_devices(devices):
+            # Typed against the pinned 2025.4.4, which lacks it.
+            devices.async_update_device(  # type: ignore[call-arg,unused-ignore]
+                device_id, new_config_entry_id=entry.entry_id
+            )
+        else:
+            devices.async_update_device(device_id, add_config_entry_id=entry.entry_id)
 
 
 def _moves_devices(devices: dr.DeviceRegistry) -> bool:
@@ -194,11 +222,21 @@ class _Takeover:
             self.devices.async_update_device(
                 device.id, new_identifiers=set(device.identifiers) | {own}
             )
-        result = await self.hass.config_entries.flow.async_init(
-            DOMAIN,
-            context={"source": SOURCE_CORE_ENTRY},
-            data={CONF_HOST: host, CONF_PORT: port, CONF_SERIAL: serial, "title": core.entry.title},
-        )
+        pending = self.hass.data.setdefault(PENDING_DEVICES, {})
+        pending[serial] = [device.id for device in self.devices_before]
+        try:
+            result = await self.hass.config_entries.flow.async_init(
+                DOMAIN,
+                context={"source": SOURCE_CORE_ENTRY},
+                data={
+                    CONF_HOST: host,
+                    CONF_PORT: port,
+                    CONF_SERIAL: serial,
+                    "title": core.entry.title,
+                },
+            )
+        finally:
+            pending.pop(serial, None)
         if result["type"] is FlowResultType.CREATE_ENTRY:
             self.entry = result["result"]
         if self.entry is None or self.entry.state is not ConfigEntryState.LOADED:
@@ -210,12 +248,8 @@ class _Takeover:
         for device in self.devices_before:
             kept = {i for i in device.identifiers if i[0] != CORE_DOMAIN}
             if _moves_devices(self.devices):
-                # Typed against the pinned 2025.4.4, which lacks it.
-                self.devices.async_update_device(  # type: ignore[call-arg,unused-ignore]
-                    device.id,
-                    new_identifiers=kept | {own},
-                    new_config_entry_id=self.entry.entry_id,
-                )
+                # Already lifx_lan's alone: the entry claimed it as it was set up.
+                self.devices.async_update_device(device.id, new_identifiers=kept | {own})
             else:
                 self.devices.async_update_device(
                     device.id,
@@ -259,9 +293,11 @@ class _Takeover:
                 )
             else:
                 self.devices.async_update_device(device.id, add_config_entry_id=core_id)
+            # lifx_lan's set-up drops a MAC it did not learn from DHCP: core's comes back.
             self.devices.async_update_device(
                 device.id,
                 new_identifiers=set(device.identifiers),
+                new_connections=set(device.connections),
                 manufacturer=device.manufacturer,
                 model=device.model,
                 model_id=device.model_id,
