@@ -94,10 +94,9 @@ def core_requirements() -> list[str]:
     return list(manifest["requirements"])
 
 
-def install_core_requirements(cache: Path) -> Path:
+def install_core_requirements(cache: Path, wanted: list[str]) -> Path:
     """The core integration's pinned requirements in a target folder of their own."""
     version = ha_version()
-    wanted = core_requirements()
     target = cache / f"core-lifx-{version}"
     stamp = hashlib.sha256(json.dumps(wanted).encode()).hexdigest()
     stamp_file = target / ".habench-stamp"
