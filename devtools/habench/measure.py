@@ -59,6 +59,7 @@ class Plan:
     group_gap: float
     unplugged_share: float
     unplugged_window: float
+    power_back_span: float
     unavailable_timeout: float
     available_timeout: float
     slow_bulbs: int
@@ -220,13 +221,19 @@ class Session:
         arrivals = await self.fleet.arrivals()
         to_lost = sum(len(arrivals[serial]) for serial in lost)
         self.figures["unplugged_datagrams_per_bulb_min"] = to_lost / len(lost) / (elapsed / 60)
-        await self.fleet.online(lost, True)
-        back_on = time.time_ns()
+        # Power comes back to one bulb after another, spread over a span longer than either
+        # integration's retry period: each bulb meets its integration's schedule at another
+        # phase, so the median and the worst are those of a bulb plugged in at any moment.
+        back_on: list[int] = []
+        for serial in lost:
+            await self.fleet.online([serial], True)
+            back_on.append(time.time_ns())
+            await asyncio.sleep(plan.power_back_span / len(lost))
         if gone is None:
             return
         back = await self.wait(entities, True, plan.available_timeout)
         if back is not None:
-            delays = [(stamp - back_on) / NS for stamp in back]
+            delays = [(stamp - on) / NS for stamp, on in zip(back, back_on, strict=True)]
             self.figures["unplugged_back_p50_s"] = statistics.median(delays)
             self.figures["unplugged_back_worst_s"] = max(delays)
 
