@@ -329,6 +329,10 @@ class FakeFleet(asyncio.DatagramProtocol):
         self.faults: list[Fault] = []
         self.sent_replies = 0
         self.raw_received: list[bytes] = []
+        # A real bulb acts on any tagged message that reaches it (aiolifx tags every
+        # request until it knows the serial); a fleet on one socket answers broadcasts
+        # with StateService only, so that a discovery sees each device once.
+        self.answer_tagged = False
 
     @classmethod
     async def start(cls, host: str = "127.0.0.1", port: int = 0) -> FakeFleet:
@@ -411,7 +415,7 @@ class FakeFleet(asyncio.DatagramProtocol):
                     packet = packet_type.unpack(data[36:])
                 except Exception:  # a fake ignores what it cannot read
                     continue
-                if tagged and pkt_type != m.DeviceGetService.pkt_type:
+                if tagged and pkt_type != m.DeviceGetService.pkt_type and not self.answer_tagged:
                     continue
                 replies = device.handle(packet, self.port)
             out: list[m.Packet] = []

@@ -59,6 +59,7 @@ from devtools.bench.runner import (
     workdir,
 )
 from devtools.emulator.process import EmulatorFleet
+from devtools.habench.report import kept_section
 
 RESULTS = ROOT / "bench-results.md"
 # The smoke fleet: one of each kind, two bulbs (loss runs on bulbs)
@@ -259,7 +260,9 @@ async def _run(args: argparse.Namespace) -> int:
         Path(args.output) if args.output else (RESULTS if complete and not args.smoke else None)
     )
     if output is not None and not args.no_write:
-        output.write_text(text + "\n")
+        # scripts/bench --ha's section (devtools/habench) stays as it was
+        kept = kept_section(output.read_text()) if output.is_file() else ""
+        output.write_text(text + "\n" + (f"\n{kept}\n" if kept else ""))
         log(f"bench: wrote {output}")
     log(f"bench: done in {elapsed:.0f} s")
     return 0

@@ -42,7 +42,7 @@ _ANCILLARY = socket.CMSG_SPACE(_TIMESPEC.size)
 _MAX_DATAGRAM = 2048
 
 
-class _SocketTransport(asyncio.DatagramTransport):
+class SocketTransport(asyncio.DatagramTransport):
     """Lets FakeFleet reply through a socket this module reads itself.
 
     It is also the link between the fakes and the client, so a single device's
@@ -125,7 +125,7 @@ async def _serve(spec: list[list[str]], host: str) -> None:
     loop = asyncio.get_running_loop()
     sock = _open_socket(host)
     fleet = FakeFleet()
-    transport = _SocketTransport(sock)
+    transport = SocketTransport(sock)
     fleet.transport = transport
     fleet.host = host
     fleet.port = sock.getsockname()[1]

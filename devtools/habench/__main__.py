@@ -1,0 +1,259 @@
+"""Home Assistant with the core lifx integration and with lifx_lan, side by side (issue 15).
+
+Run through ``scripts/bench --ha``. Each run starts the same Home Assistant (the
+project's pinned one, from .venv) twice against the same fake fleet, once with the core
+``lifx`` integration (its manifest's requirements in a folder of their own) and once
+with lifx_lan, in an order alternated every run, and takes every measurement of
+devtools/habench/measure.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime
+import json
+import os
+from pathlib import Path
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+from devtools import ROOT
+from devtools.bench.common import log
+from devtools.habench.hass import (
+    Integration,
+    core_requirements,
+    ha_version,
+    install_core_requirements,
+)
+from devtools.habench.measure import Plan, run_session
+from devtools.habench.report import Runs, merge_section, table
+
+RESULTS = ROOT / "bench-results.md"
+CACHE = ROOT / ".cache" / "habench"
+# Every run's record, saved after each session: --report-from rewrites the report from it
+LAST = CACHE / "last-run.json"
+# --setup-only: core's requirements could not be installed (no package index?)
+EXIT_NO_CORE = 3
+
+FULL = Plan(
+    devices=50,
+    settle=5.0,
+    poll_window=30.0,
+    latency_commands=20,
+    command_gap=0.5,
+    group_actions=8,
+    group_gap=1.0,
+    unplugged_share=0.2,
+    unplugged_window=30.0,
+    # Longer than core's 18 s between tries and lifx_lan's 15 s between probes
+    power_back_span=20.0,
+    # The core integration gives a silent bulb 90 s (5 tries of 18 s) before it fails a poll
+    unavailable_timeout=150.0,
+    available_timeout=120.0,
+    slow_bulbs=3,
+    slow_commands=5,
+    slow_delay=0.15,
+    startup_timeout=180.0,
+    tracemalloc_frames=32,
+)
+# Everything once on five bulbs, both integrations at once. Bulbs going unavailable get
+# 30 s, enough for lifx_lan (two missed polls) but not for core (90 s): its figures of
+# unavailability and power coming back stay n/a in a smoke run.
+SMOKE = Plan(
+    devices=5,
+    settle=1.0,
+    # A poll round (10 s) or more
+    poll_window=11.0,
+    latency_commands=3,
+    command_gap=0.3,
+    group_actions=2,
+    group_gap=0.5,
+    unplugged_share=0.2,
+    unplugged_window=3.0,
+    power_back_span=0.0,
+    unavailable_timeout=30.0,
+    available_timeout=30.0,
+    slow_bulbs=1,
+    slow_commands=2,
+    slow_delay=0.15,
+    startup_timeout=60.0,
+    tracemalloc_frames=32,
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    dirty = (
+        " with uncommitted changes"
+        if git("status", "--porcelain", "--", "custom_components")
+        else ""
+    )
+    return git("rev-parse", "--short", "HEAD") + dirty
+
+
+async def _bench(
+    plan: Plan, record: dict[str, Any], workdir: Path, core_path: Path, save: Path
+) -> None:
+    """Every session; the record (results included) saved to `save` after each one."""
+    integrations = [
+        Integration("core", "lifx", "core lifx", "127.42", core_path),
+        Integration("lifx_lan", "lifx_lan", "lifx_lan", "127.43"),
+    ]
+    results: dict[str, Runs] = record["results"]
+    if record["smoke"]:
+        # The smoke proves the bench works, not how fast: both sessions at once, to be quick
+        both = await asyncio.gather(
+            *(run_session(plan, i, workdir, _free_port()) for i in integrations)
+        )
+        for integration, figures in zip(integrations, both, strict=True):
+            results[integration.key].append(figures)
+        await asyncio.to_thread(save.write_text, json.dumps(record, indent=1))
+        return
+    runs = record["runs"]
+    for run in range(runs):
+        # Alternated, so that drift on a shared machine does not favour one of them
+        for integration in integrations[run % 2 :] + integrations[: run % 2]:
+            log(f"habench: run {run + 1}/{runs}: {integration.key}")
+            start = time.monotonic()
+            figures = await run_session(plan, integration, workdir, _free_port())
+            log(f"habench: {integration.key} done in {time.monotonic() - start:.0f} s: {figures}")
+            results[integration.key].append(figures)
+            await asyncio.to_thread(save.write_text, json.dumps(record, indent=1))
+
+
+def _section(record: dict[str, Any]) -> str:
+    """The markdown section of one bench run's record."""
+    plan = SMOKE if record["smoke"] else FULL
+    results: dict[str, Runs] = record["results"]
+    runs = record["runs"]
+    minutes = record["minutes"]
+    titles = {"core": f"core lifx ({', '.join(record['requirements'])})", "lifx_lan": "lifx_lan"}
+    load = record["load"]
+    order = "both at once" if record["smoke"] else "the two integrations alternating"
+    return f"""\
+## Home Assistant: core lifx and lifx_lan side by side (issue 15)
+
+Generated by `scripts/bench --ha` on {record["date"]} UTC in {minutes:.1f} min.
+
+- Home Assistant {record["ha_version"]} (the project's pinned one), Python {record["python"]},
+  {os.cpu_count()} cores shared with other work (load average {load:.2f} as the run ended): the
+  figures are noisy, and the ranges show how much.
+{record.get("note", "")}- lifx_lan at commit {record["commit"]}; core `lifx` on its manifest's pins,
+  installed apart.
+- {plan.devices} fake colour bulbs (devtools/fake_lifx.py), each on its own loopback
+  address at port 56700 (as core needs), in one process of their own.
+- {runs} run(s), {order}; each cell is the median over runs
+  [min-max]; the ratio is lifx_lan's median / core's (below 1: lifx_lan lower).
+
+{table(results, titles, plan.devices)}
+
+How each figure is taken (devtools/habench/):
+
+- One Home Assistant process per integration per run, its config entries written as the
+  config flows write them, every option at its default. Both integrations poll every
+  10 s by default, so the default interval and 10 s are the same row.
+- Poll: CPU (user + system, /proc) of the Home Assistant process over {plan.poll_window:.0f} s
+  after every light is available, and every datagram the bulbs received in that time.
+- turn_on: {plan.latency_commands} blocking `light.turn_on` calls to one bulb, made inside
+  Home Assistant by the bench's probe integration, brightness alternating; the time
+  from before the call to the kernel's receive stamp of the first command datagram
+  (SetColor, SetPower, waveform) at the bulb, and to the call's return.
+- Light group: a `group` light of every bulb, {plan.group_actions} `light.turn_on` actions;
+  the spread between the first and the last bulb's first command datagram.
+- Start-up: from starting the process to the `last_changed` of the last light to become
+  available. Memory, at the end of the session: tracemalloc started
+  ({plan.tracemalloc_frames} frames), every entry reloaded, every light available again,
+  a garbage collection; the bytes whose allocation has a frame in the integration's
+  code (core: homeassistant/components/lifx and its requirements' folder; lifx_lan:
+  custom_components/lifx_lan), divided by the devices. Code imported once is not in it
+  (it was imported before tracing).
+- Unplugged: every fifth bulb stops answering (datagrams to it still counted); once all
+  of them show unavailable, datagrams to them over {plan.unplugged_window:.0f} s; then
+  power back to one after another, spread over {plan.power_back_span:.0f} s (so that each
+  meets its integration's retry schedule at another phase), and the time from its power
+  to its showing available. Broadcasts (searches for lost
+  devices) go to the machine's network interfaces, not to the fake bulbs, and are not
+  counted.
+- Slow bulbs: {plan.slow_bulbs} bulbs answer {plan.slow_delay * 1000:.0f} ms late;
+  {plan.slow_commands} turn_on calls each, one at a time; command datagrams they received
+  per call (retransmissions included); the same on a prompt bulb is the row above.
+"""
+
+
+def main() -> int:
+    """Run the bench, print the table, write bench-results.md (full runs only)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="5 bulbs, one short run")
+    parser.add_argument("--runs", type=int, default=None, help="runs (default 2; smoke 1)")
+    parser.add_argument("--output", type=Path, help="markdown file (default bench-results.md)")
+    parser.add_argument("--json", type=Path, default=LAST, help=f"the run's record ({LAST})")
+    parser.add_argument("--report-from", type=Path, help="only write the report of a record")
+    parser.add_argument("--keep", action="store_true", help="keep the config folders")
+    parser.add_argument(
+        "--setup-only",
+        action="store_true",
+        help=f"install core's requirements; {EXIT_NO_CORE}: failed",
+    )
+    args = parser.parse_args()
+    if args.report_from is not None:
+        record = json.loads(args.report_from.read_text())
+    else:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        requirements = core_requirements()
+        try:
+            core_path = install_core_requirements(CACHE, requirements)
+        except subprocess.CalledProcessError as err:
+            log(f"habench: could not install {' '.join(requirements)}: {err}")
+            return EXIT_NO_CORE
+        if args.setup_only:
+            return 0
+        record = {
+            "smoke": args.smoke,
+            "runs": args.runs or (1 if args.smoke else 2),
+            "requirements": requirements,
+            "ha_version": ha_version(),
+            "python": platform.python_version(),
+            "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+            "commit": _commit(),
+            "results": {"core": [], "lifx_lan": []},
+        }
+        workdir = Path(tempfile.mkdtemp(prefix="habench-", dir=CACHE))
+        start = time.monotonic()
+        try:
+            plan = SMOKE if args.smoke else FULL
+            asyncio.run(_bench(plan, record, workdir, core_path, args.json))
+        finally:
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
+        record |= {"minutes": (time.monotonic() - start) / 60, "load": os.getloadavg()[0]}
+        args.json.write_text(json.dumps(record, indent=1))
+    section = _section(record)
+    print(section)
+    output = args.output or (None if record["smoke"] else RESULTS)
+    if output is not None:
+        existing = output.read_text() if output.is_file() else ""
+        output.write_text(merge_section(existing, section))
+        log(f"habench: wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""The Home Assistant bench's table: each figure's median over runs, its range, the ratio.
+
+The section lives between two markers in bench-results.md, so the library bench
+(scripts/bench) and this one (scripts/bench --ha) each rewrite only their own part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import statistics
+
+START = "<!-- habench:start -->"
+END = "<!-- habench:end -->"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One figure of the table."""
+
+    key: str
+    label: str
+    unit: str
+    digits: int
+
+
+ROWS: tuple[Row, ...] = (
+    Row("poll_cpu_pct", "Poll: Home Assistant CPU, {n} devices, every 10 s", "% of a core", 2),
+    Row("poll_datagrams_per_device_min", "Poll: datagrams per device per minute", "/min", 1),
+    Row("latency_first_p50_ms", "turn_on, one bulb: to first command datagram, p50", "ms", 2),
+    Row("latency_first_p99_ms", "turn_on, one bulb: to first command datagram, p99", "ms", 2),
+    Row("latency_return_p50_ms", "turn_on, one bulb: to call returned, p50", "ms", 2),
+    Row("latency_return_p99_ms", "turn_on, one bulb: to call returned, p99", "ms", 2),
+    Row("command_datagrams_per_call", "turn_on, one bulb: command datagrams per call", "", 2),
+    Row("group_spread_p50_ms", "Light group of {n}: first to last bulb, p50 of actions", "ms", 2),
+    Row("group_spread_worst_ms", "Light group of {n}: first to last bulb, worst action", "ms", 2),
+    Row("group_missed", "Light group: bulbs that got no command (all actions)", "bulbs", 0),
+    Row("startup_s", "Start-up: Home Assistant start to every light available", "s", 2),
+    Row("memory_kib_per_device", "Memory of the integration per device (tracemalloc)", "KiB", 1),
+    Row("unplugged_to_unavailable_s", "Unplugged 20 %: until the last shows unavailable", "s", 1),
+    Row("unplugged_datagrams_per_bulb_min", "Unplugged 20 %: datagrams per lost bulb", "/min", 2),
+    Row("unplugged_back_p50_s", "Power back: until available, median bulb", "s", 1),
+    Row("unplugged_back_worst_s", "Power back: until available, last bulb", "s", 1),
+    Row(
+        "slow_datagrams_per_command",
+        "Bulbs answering after 150 ms: command datagrams per call",
+        "",
+        2,
+    ),
+)
+
+type Runs = list[dict[str, float | None]]
+
+
+def summary(runs: Runs, key: str) -> tuple[float, float, float, int] | None:
+    """(median, min, max, runs with a value) of one figure, or None if no run had it."""
+    values = [run[key] for run in runs if run.get(key) is not None]
+    numbers = [value for value in values if value is not None]
+    if not numbers:
+        return None
+    return statistics.median(numbers), min(numbers), max(numbers), len(numbers)
+
+
+def _cell(found: tuple[float, float, float, int] | None, digits: int, runs: int) -> str:
+    if found is None:
+        return "n/a"
+    median, low, high, count = found
+    text = f"{median:,.{digits}f}"
+    if count > 1:
+        text += f" [{low:,.{digits}f}-{high:,.{digits}f}]"
+    if count < runs:
+        text += f" ({count} of {runs} runs)"
+    return text
+
+
+def _ratio(
+    ours: tuple[float, float, float, int] | None, core: tuple[float, float, float, int] | None
+) -> str:
+    if ours is None or core is None or core[0] == 0:
+        return "n/a"
+    return f"{ours[0] / core[0]:.2f}x"
+
+
+def table(results: dict[str, Runs], titles: dict[str, str], devices: int) -> str:
+    """Markdown: every figure, core and lifx_lan side by side, ratio lifx_lan / core."""
+    runs = max(len(r) for r in results.values())
+    lines = [
+        f"| Figure | Unit | {titles['core']} | {titles['lifx_lan']} | lifx_lan / core |",
+        "|---|---|---|---|---|",
+    ]
+    for row in ROWS:
+        core = summary(results["core"], row.key)
+        ours = summary(results["lifx_lan"], row.key)
+        lines.append(
+            f"| {row.label.format(n=devices)} | {row.unit} | {_cell(core, row.digits, runs)} "
+            f"| {_cell(ours, row.digits, runs)} | {_ratio(ours, core)} |"
+        )
+    return "\n".join(lines)
+
+
+def merge_section(document: str, section: str) -> str:
+    """The document with the Home Assistant section replaced (or appended)."""
+    block = f"{START}\n{section.strip()}\n{END}"
+    if START in document and END in document:
+        before, rest = document.split(START, 1)
+        return before + block + rest.split(END, 1)[1]
+    return document.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def kept_section(document: str) -> str:
+    """The Home Assistant section of a document, markers included ('' if none)."""
+    if START in document and END in document:
+        return START + document.split(START, 1)[1].split(END, 1)[0] + END
+    return ""
