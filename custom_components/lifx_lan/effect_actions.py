@@ -243,6 +243,10 @@ def firmware_effect(name: str | None) -> Handler:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="colorsweep_needs_duration"
             )
+        if name is None and data.get("speed") == 0 and not data["duration"]:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="sky_speed_needs_duration"
+            )
         # What the call leaves out is the effect's own default (EffectOptions).
         given = {key: data[key] for key in EFFECT_OPTIONS if key in data}
         options = EffectOptions(

@@ -124,6 +124,9 @@ CLOUD_SATURATION_HIGH = Number(
     name="cloud_saturation_max", low=0, high=255, default=CLOUD_SATURATION_MAX, integer=True
 )
 EFFECT = (SPEED, EFFECT_DURATION, POWER_ON)
+# The sky's speed as core takes it: up to a day, and 0 plays the sky once across the
+# duration (the firmware's own reading of speed 0; it then needs a duration).
+SKY_SPEED = Number(name="speed", low=0, high=86400, unit="s")
 
 # Core's colour sweep (Mirrors): seconds a sweep, 0 sweeping once across the duration.
 COLORSWEEP = (

@@ -117,7 +117,8 @@ async def async_start_effect(
         elif name in SKY_TYPES:
             await device.set_tile_effect(
                 TileEffectType.SKY,
-                speed=options.speed or DEFAULT_SPEEDS["sky"],
+                # 0 is a speed here: the sky plays once across the duration.
+                speed=DEFAULT_SPEEDS["sky"] if options.speed is None else options.speed,
                 duration=options.duration,
                 sky_type=SKY_TYPES[name],
                 cloud_saturation_min=options.cloud_saturation_min,

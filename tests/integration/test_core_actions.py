@@ -506,6 +506,27 @@ async def test_effect_sky_takes_cores_capitalised_sky_types(
     assert tile.tile_effect.parameter.parameter0 == m.TileEffectSkyType.CLOUDS
 
 
+async def test_effect_sky_at_speed_0_plays_once_across_its_duration(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, tile = await add_device("tile", power=65535)
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await call(hass, "effect_sky", entity_id="light.tile", speed=0)
+    assert caught.value.translation_key == "sky_speed_needs_duration"
+    assert tile.tile_effect.type == m.TileEffectType.OFF
+
+    await call(hass, "effect_sky", entity_id="light.tile", speed=0, duration=600)
+
+    assert tile.tile_effect.type == m.TileEffectType.SKY
+    assert tile.tile_effect.speed == 0
+    assert tile.tile_effect.duration == 600 * 10**9
+
+    # core's longest: a day a cycle
+    await call(hass, "effect_sky", entity_id="light.tile", speed=86400)
+    assert tile.tile_effect.speed == 86400 * 1000
+
+
 def test_every_core_action_and_field_is_offered_under_lifx_lan() -> None:
     # Core's own description of its actions, from the Home Assistant installed here (read,
     # not imported: core's integration needs its own library).
