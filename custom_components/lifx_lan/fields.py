@@ -330,6 +330,20 @@ INFRARED = Number(name="infrared", low=0, high=255, integer=True)
 ZONES = NumberList(name="zones", each=Number(name="zones", low=0, high=65535, integer=True))
 COLORS = ColorList(name="colors", fields=COLOR)
 POWER = Flag(name="power")
+# Core's set_state starts one of core's effect actions, with its defaults, by this name.
+SET_STATE_EFFECT = Choice(
+    name="effect",
+    options=(
+        "effect_pulse",
+        "effect_colorloop",
+        "effect_move",
+        "effect_morph",
+        "effect_flame",
+        "effect_sky",
+        "effect_colorsweep",
+        "effect_stop",
+    ),
+)
 # An hour: longer fades are better done by an automation in steps.
 TRANSITION = Number(name="transition", low=0, high=3600, default=0, unit="s")
 

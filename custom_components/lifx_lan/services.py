@@ -12,6 +12,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from homeassistant.components.light import EFFECT_OFF
+from homeassistant.const import (
+    ATTR_AREA_ID,
+    ATTR_DEVICE_ID,
+    ATTR_ENTITY_ID,
+    ATTR_FLOOR_ID,
+    ATTR_LABEL_ID,
+)
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
@@ -33,6 +40,9 @@ from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
 from .scene import async_create_scene, async_delete_scenes, async_update_scenes
 from .targets import async_target_coordinators, referenced_entities
+
+# The keys of an action's target, handed on as they came
+TARGET_KEYS = (ATTR_ENTITY_ID, ATTR_DEVICE_ID, ATTR_AREA_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID)
 
 
 def _check_set_state(targets: list[LifxCoordinator], data: Mapping[str, Any]) -> None:
@@ -62,6 +72,11 @@ def _check_set_state(targets: list[LifxCoordinator], data: Mapping[str, Any]) ->
 async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
     """Core's set_state: light.turn_on's colours, power, zones of strips, infrared."""
     data = call.data
+    if (effect := data.get("effect")) is not None:
+        # As core's set_state does: the effect action, with its defaults, and nothing else.
+        target = {key: data[key] for key in TARGET_KEYS if key in data}
+        await hass.services.async_call(DOMAIN, effect, target, blocking=True, context=call.context)
+        return
     duration: float = data["transition"]
     power: bool | None = data.get("power")
     request = ColorRequest.from_action(data)
@@ -230,7 +245,10 @@ class Action:
 
 
 ACTIONS: dict[str, Action] = {
-    "set_state": Action(_set_state, (f.POWER, *f.LIGHT_COLOR, f.TRANSITION, f.ZONES, f.INFRARED)),
+    "set_state": Action(
+        _set_state,
+        (f.POWER, *f.LIGHT_COLOR, f.TRANSITION, f.ZONES, f.INFRARED, f.SET_STATE_EFFECT),
+    ),
     "set_zones": Action(_set_zones, (f.ZONE_START, f.ZONE_END, *f.COLOR, f.COLORS, f.TRANSITION)),
     "set_hev_cycle_state": Action(_set_hev_cycle_state, ef.HEV),
     "set_cells": Action(_set_cells, cells.FIELDS),

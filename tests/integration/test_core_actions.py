@@ -13,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
+import voluptuous as vol
 
 from custom_components.lifx_lan.const import DOMAIN
 from custom_components.lifx_lan.protocol import hue_to_degrees, level_to_fraction, messages as m
@@ -447,6 +448,27 @@ async def test_effect_move_with_a_theme_paints_the_strip_then_moves_it(
 
     assert strip.zones == gradient(palette("ocean"), len(strip.zones))
     assert strip.multizone_effect.type == m.MultiZoneEffectType.MOVE
+
+
+async def test_set_state_with_an_effect_starts_that_effect_action_and_nothing_else(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    # core's lifx.set_state with `effect` calls that effect action with its defaults
+    _, strip = await add_device("extended_strip", power=65535)
+    before = list(strip.zones)
+
+    await call(
+        hass, "set_state", entity_id="light.extended_strip", effect="effect_move", hs_color=[0, 100]
+    )
+
+    assert strip.multizone_effect.type == m.MultiZoneEffectType.MOVE
+    assert strip.zones == before
+
+    await call(hass, "set_state", entity_id="light.extended_strip", effect="effect_stop")
+
+    assert strip.multizone_effect.type == m.MultiZoneEffectType.OFF
+    with pytest.raises(vol.Invalid):
+        await call(hass, "set_state", entity_id="light.extended_strip", effect="fireworks")
 
 
 async def test_effect_morph_takes_a_palette_of_the_calls_own(
