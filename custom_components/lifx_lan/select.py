@@ -13,7 +13,7 @@ from .coordinator import LifxConfigEntry, LifxCoordinator
 from .entity import LifxEntity
 from .helpers import lifx_exception_handler
 from .protocol import LifxDevice
-from .themes import THEMES, async_paint_theme
+from .themes import ALL_THEMES, async_paint_theme
 
 # Commands to one device are serialised by its coordinator; devices are independent.
 PARALLEL_UPDATES = 0
@@ -75,7 +75,7 @@ class LifxInfraredSelect(LifxEntity, SelectEntity):
 THEME = SelectEntityDescription(
     key="theme",
     translation_key="theme",
-    options=list(THEMES),
+    options=list(ALL_THEMES),
 )
 
 

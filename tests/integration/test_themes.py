@@ -109,6 +109,25 @@ async def test_theme_select_is_unknown_until_a_theme_is_painted_through_it(
     assert theme_state(hass, "select.color_bulb_theme") == "ocean"
 
 
+async def test_theme_select_offers_every_theme_core_offered_and_paints_an_app_theme(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    # Core 2025.4's select offered aiolifx-themes' names, lowercased: an automation that
+    # picks one keeps working after the takeover.
+    themes = pytest.importorskip("aiolifx_themes.themes")
+    _, strip = await add_device("extended_strip", power=65535)
+    state = hass.states.get("select.extended_strip_theme")
+    assert state is not None
+    core_names = {name.lower() for name in themes.ThemeLibrary().themes}
+    assert len(core_names) > 40
+    assert core_names <= set(state.attributes["options"])
+
+    await select_theme(hass, "select.extended_strip_theme", "bias_lighting")
+
+    assert strip.zones == gradient(palette("bias_lighting"), len(strip.zones))
+    assert theme_state(hass, "select.extended_strip_theme") == "bias_lighting"
+
+
 async def test_theme_select_turns_unknown_after_the_light_is_given_a_colour(
     hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory
 ) -> None:
