@@ -208,7 +208,7 @@ def _restore(
     async def send(device: LifxDevice) -> None:
         # Everything but a change of power leaves in one pass, in this order, without
         # waiting for acknowledgements in between: a scene over many devices lands together.
-        sends: list[Coroutine[Any, Any, None]] = []
+        sends: list[Coroutine[object, None, None]] = []
         if stop_effect:
             sends.append(_stop_effect(device, matrix=caps.matrix))
         sends += _paint_zones(device, zones, fade, extended=caps.extended_multizone)
@@ -244,7 +244,7 @@ def _restore(
 
 def _paint_zones(
     device: LifxDevice, zones: list[LightHsbk], fade: float, *, extended: bool
-) -> list[Coroutine[Any, Any, None]]:
+) -> list[Coroutine[object, None, None]]:
     """A strip's zones: one send per extended packet, so that none waits for another.
 
     Each applies its own zones at once, so a retransmitted packet can never arrive after
