@@ -66,6 +66,7 @@ class ColorRequest:
     brightness: float | None = None  # 0..1
     brightness_step: float | None = None  # -1..1, added to the base's brightness
     kelvin: int | None = None
+    white: bool = False  # white at the base's white point: no saturation, hue and kelvin kept
 
     @classmethod
     def from_turn_on(cls, kwargs: Mapping[str, Any]) -> ColorRequest:
@@ -79,41 +80,61 @@ class ColorRequest:
         )
 
     @classmethod
-    def from_action(cls, data: Mapping[str, Any]) -> ColorRequest:
+    def from_action(
+        cls,
+        data: Mapping[str, Any],
+        white_points: tuple[int, int] = DEFAULT_TEMPERATURE_RANGE,
+    ) -> ColorRequest:
         """What an action's colour fields ask for: light.turn_on's words, and `kelvin`.
 
-        Colours in RGB, xy or by name become hue and saturation as Home Assistant's own
-        lights convert them; the fields were checked (one of each kind) before.
+        Colours in RGB, RGBW, RGBWW, xy or by name become hue and saturation as Home
+        Assistant's own lights convert them for a light without those colour modes (RGBWW
+        by the white points of the product); the fields were checked (one of each kind)
+        before. `white` is white at the light's white point, at its brightness if a number;
+        `color_temp` is mireds, as core's set_state took them before Home Assistant 2026.1.
         """
         hs: tuple[float, float] | None = data.get("hs_color")
         if (rgb := data.get("rgb_color")) is not None:
+            hs = color_util.color_RGB_to_hs(*rgb)
+        elif (rgbw := data.get("rgbw_color")) is not None:
+            hs = color_util.color_RGB_to_hs(*color_util.color_rgbw_to_rgb(*rgbw))
+        elif (rgbww := data.get("rgbww_color")) is not None:
+            red, green, blue, cold, warm = rgbww
+            rgb = color_util.color_rgbww_to_rgb(red, green, blue, cold, warm, *white_points)
             hs = color_util.color_RGB_to_hs(*rgb)
         elif (xy := data.get("xy_color")) is not None:
             hs = color_util.color_xy_to_hs(*xy)
         elif (name := data.get("color_name")) is not None:
             hs = color_util.color_RGB_to_hs(*color_util.color_name_to_rgb(name))
+        white = data.get("white")
         brightness: float | None = None
         if (percent := data.get("brightness_pct")) is not None:
             brightness = percent / 100
         elif (level := data.get(ATTR_BRIGHTNESS)) is not None:
             brightness = level / HA_MAX_BRIGHTNESS
+        elif white is not None and white is not True:
+            # As Home Assistant's lights take it: a number is the white's brightness.
+            brightness = white / HA_MAX_BRIGHTNESS
         step: float | None = None
         if (step_pct := data.get("brightness_step_pct")) is not None:
             step = step_pct / 100
         elif (step_level := data.get("brightness_step")) is not None:
             step = step_level / HA_MAX_BRIGHTNESS
         kelvin = data.get("kelvin", data.get(ATTR_COLOR_TEMP_KELVIN))
+        if (mireds := data.get("color_temp")) is not None:
+            kelvin = color_util.color_temperature_mired_to_kelvin(mireds)
         return cls(
             hs=hs,
             brightness=brightness,
             brightness_step=step,
             kelvin=None if kelvin is None else int(kelvin),
+            white=white is not None,
         )
 
     @property
     def changes_color(self) -> bool:
         """Whether it asks for a hue or a white point, not only a brightness."""
-        return self.hs is not None or self.kelvin is not None
+        return self.hs is not None or self.kelvin is not None or self.white
 
     @property
     def empty(self) -> bool:
@@ -134,6 +155,8 @@ class ColorRequest:
             kelvin = max(low, min(high, self.kelvin))
             if self.hs is None:
                 saturation = 0
+        if self.white:
+            saturation = 0
         if self.brightness is not None:
             brightness = fraction_to_level(self.brightness)
         elif self.brightness_step is not None:

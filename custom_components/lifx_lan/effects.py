@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from homeassistant.components.light import EFFECT_OFF
+from homeassistant.components.light import EFFECT_OFF, FLASH_LONG, FLASH_SHORT
 from homeassistant.exceptions import ServiceValidationError
 
 from .const import DOMAIN
 from .coordinator import Command, LifxCoordinator, LifxData
 from .protocol import LifxDevice, LightHsbk
-from .protocol.messages import MultiZoneEffectType, TileEffectSkyType, TileEffectType
+from .protocol.messages import LightWaveform, MultiZoneEffectType, TileEffectSkyType, TileEffectType
 from .protocol.state import (
     CLOUD_SATURATION_MAX,
     CLOUD_SATURATION_MIN,
@@ -148,3 +148,28 @@ def _switch_on(data: LifxData, transition: float) -> Command:
         await device.set_power(True, transition)
 
     return Command(send, lambda state: state.with_power(True))
+
+
+# light.turn_on's flash lengths: (period in seconds, cycles)
+FLASH_PERIODS = {FLASH_SHORT: (0.5, 1.0), FLASH_LONG: (1.0, 5.0)}
+
+
+def flash_command(flash: str, color: LightHsbk) -> Command:
+    """Flash towards full brightness (or black when already bright) and back, then as before.
+
+    The waveform is transient: the light returns to the colour it had, and nothing is kept.
+    """
+    period, cycles = FLASH_PERIODS.get(flash, FLASH_PERIODS[FLASH_SHORT])
+    peak = 0 if color.brightness > 32767 else 65535
+    flash_color = LightHsbk(color.hue, color.saturation, peak, color.kelvin)
+
+    async def send(device: LifxDevice) -> None:
+        await device.set_waveform(
+            flash_color,
+            waveform=LightWaveform.PULSE,
+            period=period,
+            cycles=cycles,
+            transient=True,
+        )
+
+    return Command(send)

@@ -3,7 +3,7 @@
 An action's schema and the range checks run before it are both made from these, and
 tests/integration/test_actions.py proves services.yaml offers the same bounds, defaults,
 units and options. Schemas use only what voluptuous and probatio (Home Assistant's
-validator from 2026.x) both take: Schema, Required, Optional, All, Coerce, In and
+validator from 2026.x) both take: Schema, Required, Optional, All, Any, Coerce, In and
 ExactSequence, and cv.boolean, cv.string and cv.ensure_list.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from homeassistant.components.light import FLASH_LONG, FLASH_SHORT
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import color as color_util
@@ -147,6 +148,22 @@ class Text(Field):
     def validator(self) -> object:
         """Any text."""
         return cv.string
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class White(Field):
+    """light.turn_on's `white`: true, or the white's brightness (0..255)."""
+
+    selector: ClassVar[str] = "object"
+
+    def validator(self) -> object:
+        """True, or a whole number."""
+        return vol.Any(True, vol.Coerce(int))
+
+    def check(self, value: Any) -> None:
+        """A brightness within a byte."""
+        if value is not True:
+            BRIGHTNESS_BYTE.check(value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -308,6 +325,7 @@ XY_COLOR = Components(
 COLOR_NAME = ColorName(name="color_name")
 COLOR_TEMP_KELVIN = Kelvin(name="color_temp_kelvin", low=WARMEST, high=COOLEST)
 BRIGHTNESS = Number(name="brightness", low=0, high=255, integer=True)
+BRIGHTNESS_BYTE = Number(name="white", low=0, high=255, integer=True)
 BRIGHTNESS_STEP = Number(name="brightness_step", low=-255, high=255, integer=True)
 BRIGHTNESS_STEP_PCT = Number(name="brightness_step_pct", low=-100, high=100, unit="%")
 LIGHT_COLOR = (
@@ -320,9 +338,46 @@ LIGHT_COLOR = (
     BRIGHTNESS_STEP,
     BRIGHTNESS_STEP_PCT,
 )
+# The rest of what core's set_state took (its schema is light.turn_on's): colours in RGBW
+# and RGBWW, white, a light profile, a flash, and the white point in mireds that Home
+# Assistant took until 2026.1 (the LIFX range, 1500-9000 K, in mireds).
+RGBW_COLOR = Components(
+    name="rgbw_color",
+    parts=tuple(Number(name=f"rgbw_color {c}", low=0, high=255, integer=True) for c in "rgbw"),
+)
+RGBWW_COLOR = Components(
+    name="rgbww_color",
+    parts=tuple(
+        Number(name=f"rgbww_color {c}", low=0, high=255, integer=True)
+        for c in ("r", "g", "b", "cw", "ww")
+    ),
+)
+WHITE = White(name="white")
+PROFILE = Text(name="profile")
+FLASH = Choice(name="flash", options=(FLASH_SHORT, FLASH_LONG))
+COLOR_TEMP = Number(
+    name="color_temp",
+    low=color_util.color_temperature_kelvin_to_mired(COOLEST),
+    high=color_util.color_temperature_kelvin_to_mired(WARMEST),
+    integer=True,
+    unit="mired",
+)
+SET_STATE_COLOR = (*LIGHT_COLOR, RGBW_COLOR, RGBWW_COLOR, WHITE, COLOR_TEMP, PROFILE, FLASH)
 # At most one of each group, as light.turn_on takes them.
 EXCLUSIVE = (
-    ("hs_color", "rgb_color", "xy_color", "color_name", "kelvin", "color_temp_kelvin"),
+    (
+        "hs_color",
+        "rgb_color",
+        "rgbw_color",
+        "rgbww_color",
+        "xy_color",
+        "color_name",
+        "kelvin",
+        "color_temp_kelvin",
+        "color_temp",
+        "white",
+        "profile",
+    ),
     ("brightness", "brightness_pct", "brightness_step", "brightness_step_pct"),
 )
 # As core's set_state takes it: a byte, not the 16 bits of the wire.

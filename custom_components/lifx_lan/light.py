@@ -9,8 +9,6 @@ from homeassistant.components.light import (
     ATTR_EFFECT,
     ATTR_FLASH,
     EFFECT_OFF,
-    FLASH_LONG,
-    FLASH_SHORT,
     LightEntity,
     LightEntityFeature,
 )
@@ -23,18 +21,16 @@ from .colorloop import COLORLOOP, ColorLoop, LoopOptions
 from .colors import ColorRequest, LifxColorLight, scale_brightness, with_brightness
 from .coordinator import Command, LifxConfigEntry, LifxCoordinator, LifxData
 from .effect_actions import async_pulse, async_stop_effects
-from .effects import COLORSWEEP, async_start_effect, has_colorsweep
+from .effects import COLORSWEEP, async_start_effect, flash_command, has_colorsweep
 from .helpers import lifx_exception_handler
 from .mirror import LifxMirrorRing, mirror_rings
 from .protocol import LifxDevice, LightHsbk
-from .protocol.messages import LightWaveform
 from .protocol.state import MATRIX_EFFECTS, MULTIZONE_EFFECTS
 from .segments import LifxSegment, Segment, segments_of
 
 # Commands to one device are serialised by its coordinator; devices are independent.
 PARALLEL_UPDATES = 0
 
-FLASH_PERIODS = {FLASH_SHORT: (0.5, 1.0), FLASH_LONG: (1.0, 5.0)}  # (period s, cycles)
 PULSE = "pulse"
 # Effects Home Assistant runs on every colour light (firmware effects are the product's).
 COLOR_EFFECTS = (COLORLOOP, PULSE)
@@ -150,7 +146,7 @@ class LifxLight(LifxColorLight):
         if ATTR_FLASH in kwargs:
             flash = kwargs[ATTR_FLASH]
             await coordinator.async_plan(
-                lambda data: self._flash(
+                lambda data: flash_command(
                     flash,
                     self._turn_on_color(kwargs, _whole_color(data), lit=data.power)
                     or _whole_color(data),
@@ -247,24 +243,6 @@ class LifxLight(LifxColorLight):
         await self.coordinator.async_command(
             send, update=lambda state: state.with_power(False), transition=duration
         )
-
-    @staticmethod
-    def _flash(flash: str, color: LightHsbk) -> Command:
-        period, cycles = FLASH_PERIODS.get(flash, FLASH_PERIODS[FLASH_SHORT])
-        # Flash towards full brightness (or black when already bright) and back.
-        peak = 0 if color.brightness > 32767 else 65535
-        flash_color = LightHsbk(color.hue, color.saturation, peak, color.kelvin)
-
-        async def send(device: LifxDevice) -> None:
-            await device.set_waveform(
-                flash_color,
-                waveform=LightWaveform.PULSE,
-                period=period,
-                cycles=cycles,
-                transient=True,
-            )
-
-        return Command(send)
 
 
 def _whole_color(data: LifxData) -> LightHsbk:

@@ -11,7 +11,11 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from homeassistant.components.light import EFFECT_OFF
+from homeassistant.components.light import (
+    ATTR_BRIGHTNESS,
+    EFFECT_OFF,
+    preprocess_turn_on_alternatives,
+)
 from homeassistant.const import (
     ATTR_AREA_ID,
     ATTR_DEVICE_ID,
@@ -35,6 +39,7 @@ from .effect_actions import (
     paint_theme,
     waveform,
 )
+from .effects import flash_command
 from .helpers import async_run_all
 from .protocol import LifxDevice, LightHsbk
 from .protocol.messages import LightWaveform
@@ -69,9 +74,38 @@ def _check_set_state(targets: list[LifxCoordinator], data: Mapping[str, Any]) ->
                 )
 
 
+def _with_profile(hass: HomeAssistant, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The call's fields with its light profile (light_profiles.csv) applied, as turn_on does.
+
+    Home Assistant's own light helper applies it: the profile's colour (a profile takes the
+    place of a colour field), and its brightness unless the call gives one; with a brightness
+    step the helper leaves the call alone. An unknown profile changes nothing, as with
+    light.turn_on.
+    """
+    if "profile" not in data:
+        return data
+    asked = {key: data[key] for key in _PROFILE_KEYS if key in data}
+    preprocess_turn_on_alternatives(hass, asked)
+    params = {key: value for key, value in data.items() if key != "profile"}
+    for key in ("hs_color", "xy_color", ATTR_BRIGHTNESS):
+        if key in asked:
+            params[key] = asked[key]
+    return params
+
+
+# What Home Assistant's profile helper is given: the profile and the brightness fields.
+_PROFILE_KEYS = (
+    "profile",
+    ATTR_BRIGHTNESS,
+    "brightness_pct",
+    "brightness_step",
+    "brightness_step_pct",
+)
+
+
 async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
     """Core's set_state: light.turn_on's colours, power, zones of strips, infrared."""
-    data = call.data
+    data = _with_profile(hass, call.data)
     if (effect := data.get("effect")) is not None:
         # As core's set_state does: the effect action, with its defaults, and nothing else.
         target = {key: data[key] for key in TARGET_KEYS if key in data}
@@ -79,17 +113,21 @@ async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
         return
     duration: float = data["transition"]
     power: bool | None = data.get("power")
-    request = ColorRequest.from_action(data)
     zones: set[int] = set(data.get("zones") or ())
     infrared: int | None = data.get("infrared")
+    flash: str | None = data.get("flash")
     targets = async_target_coordinators(hass, call)
     _check_set_state(targets, data)
 
     def plan(coordinator: LifxCoordinator, state: LifxData) -> Command:
         white_points = kelvin_range(coordinator.capabilities)
+        request = ColorRequest.from_action(data, white_points)
         base = state.color or DEFAULT_BASE
-        painted: list[LightHsbk] | None = None
         color = None if request.empty else request.apply(base, white_points)
+        if flash is not None:
+            # As light.turn_on's flash: the colour asked for flashes, nothing else changes.
+            return flash_command(flash, color or base)
+        painted: list[LightHsbk] | None = None
         if color is not None and zones and coordinator.capabilities.multizone and state.zones:
             # Only the zones named change; a bulb (no zones) takes the whole colour.
             painted = [
@@ -126,7 +164,9 @@ async def _set_state(hass: HomeAssistant, call: ServiceCall) -> None:
         return Command(send, update)
 
     async def action(coordinator: LifxCoordinator) -> None:
-        await coordinator.async_plan(lambda state: plan(coordinator, state), transition=duration)
+        await coordinator.async_plan(
+            lambda state: plan(coordinator, state), transition=0 if flash else duration
+        )
 
     await async_run_all(targets, action)
 
@@ -247,7 +287,7 @@ class Action:
 ACTIONS: dict[str, Action] = {
     "set_state": Action(
         _set_state,
-        (f.POWER, *f.LIGHT_COLOR, f.TRANSITION, f.ZONES, f.INFRARED, f.SET_STATE_EFFECT),
+        (f.POWER, *f.SET_STATE_COLOR, f.TRANSITION, f.ZONES, f.INFRARED, f.SET_STATE_EFFECT),
     ),
     "set_zones": Action(_set_zones, (f.ZONE_START, f.ZONE_END, *f.COLOR, f.COLORS, f.TRANSITION)),
     "set_hev_cycle_state": Action(_set_hev_cycle_state, ef.HEV),

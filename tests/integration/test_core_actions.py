@@ -7,7 +7,7 @@ from pathlib import Path
 
 from freezegun.api import FrozenDateTimeFactory
 import homeassistant
-from homeassistant.components.light import ATTR_EFFECT, ATTR_HS_COLOR
+from homeassistant.components.light import ATTR_EFFECT, ATTR_HS_COLOR, LIGHT_TURN_ON_SCHEMA
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -69,6 +69,10 @@ def waveforms(fake: object) -> list[m.LightSetWaveformOptional]:
         {"rgb_color": [0, 0, 255], "brightness_pct": 30},
         {"brightness_step": -64},
         {"brightness_step_pct": -25},
+        {"rgbw_color": [255, 100, 100, 50]},
+        {"rgbww_color": [255, 100, 100, 50, 70]},
+        {"profile": "relax"},
+        {"profile": "concentrate", "brightness": 40},
     ],
 )
 async def test_set_state_takes_light_turn_on_words_and_does_what_turn_on_does(
@@ -90,6 +94,45 @@ async def test_set_state_takes_light_turn_on_words_and_does_what_turn_on_does(
     )
     # turn_on steps from the 0-255 brightness the light shows: within one of those steps.
     assert abs(ours.brightness - theirs.brightness) <= 257
+
+
+async def test_set_state_takes_white_as_white_at_the_lights_white_point(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    red = m.LightHsbk(0, 65535, 65535, 2700)
+    _, bulb = await add_device("color_bulb", power=65535, color=red)
+
+    await call(hass, "set_state", entity_id="light.color_bulb", white=True)
+    assert bulb.color == m.LightHsbk(0, 0, 65535, 2700)
+
+    await call(hass, "set_state", entity_id="light.color_bulb", white=51)
+    assert bulb.color == m.LightHsbk(0, 0, 51 * 257, 2700)
+
+
+async def test_set_state_takes_the_mireds_core_took_before_2026(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    _, bulb = await add_device("color_bulb", power=65535, color=m.LightHsbk(0, 65535, 65535, 3500))
+
+    await call(hass, "set_state", entity_id="light.color_bulb", color_temp=370)
+
+    assert (bulb.color.saturation, bulb.color.kelvin) == (0, 2702)  # 1,000,000 / 370
+
+
+async def test_set_state_flashes_the_colour_asked_and_keeps_the_one_shown(
+    hass: HomeAssistant, add_device: AddDevice
+) -> None:
+    dim_white = m.LightHsbk(0, 0, 6553, 3500)
+    _, bulb = await add_device("color_bulb", power=65535, color=dim_white)
+
+    await call(hass, "set_state", entity_id="light.color_bulb", flash="long", color_name="red")
+
+    (flash,) = waveforms(bulb)[-1:]
+    assert flash.transient
+    assert (flash.color.hue, flash.color.saturation, flash.color.brightness) == (0, 65535, 65535)
+    assert (flash.period, flash.cycles) == (1000, 5.0)
+    assert not colors_sent(bulb)
+    assert bulb.color == dim_white
 
 
 async def test_set_state_prepares_the_colour_of_an_off_light_without_lighting_it(
@@ -161,6 +204,11 @@ async def test_set_state_sets_infrared_as_core_does_and_refuses_it_without_leds(
         ({"brightness_step": -300}, "out_of_range"),
         ({"infrared": 300}, "out_of_range"),
         ({"zones": [-1]}, "out_of_range"),
+        ({"rgbw_color": [0, 0, 0, 256]}, "out_of_range"),
+        ({"white": 300}, "out_of_range"),
+        ({"color_temp": 50}, "out_of_range"),
+        ({"white": True, "hs_color": [0, 100]}, "conflicting_fields"),
+        ({"profile": "relax", "color_name": "red"}, "conflicting_fields"),
     ],
 )
 async def test_set_state_refuses_bad_words_in_words_and_sends_nothing(
@@ -559,11 +607,10 @@ def test_every_core_action_and_field_is_offered_under_lifx_lan() -> None:
     for name, action in core.items():
         ours = {field.name for field in ACTIONS[name].fields}
         assert set((action or {}).get("fields") or {}) <= ours, name
-    # core's set_state also takes light.turn_on's colour and brightness words
-    assert {
-        "rgb_color", "xy_color", "color_name", "hs_color", "color_temp_kelvin",
-        "brightness", "brightness_pct", "brightness_step", "brightness_step_pct",
-    } <= {field.name for field in ACTIONS["set_state"].fields}  # fmt: skip
+    # core's set_state also takes every word of light.turn_on (its schema is turn_on's),
+    # the mireds of Home Assistant before 2026.1 among them
+    turn_on_words = {str(key) for key in LIGHT_TURN_ON_SCHEMA} | {"color_temp"}
+    assert turn_on_words <= {field.name for field in ACTIONS["set_state"].fields}
 
 
 async def test_effect_sky_takes_a_palette_of_up_to_six_colours(
