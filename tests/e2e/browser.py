@@ -203,9 +203,16 @@ class Browser:
             f"console: {self.console[-10:]}"
         )
 
-    async def screenshot(self, path: Path) -> int:
-        """Save a PNG of the viewport; returns its size in bytes."""
-        reply = await self.send("Page.captureScreenshot", format="png")
+    async def screenshot(self, path: Path, clip: dict[str, float] | None = None) -> int:
+        """Save a PNG of the viewport, or of the box `clip` (x, y, width, height) of it.
+
+        Returns the PNG's size in bytes.
+        """
+        params: dict[str, Any] = {"format": "png"}
+        if clip is not None:
+            box = ("x", "y", "width", "height")
+            params["clip"] = {**{key: clip[key] for key in box}, "scale": 1}
+        reply = await self.send("Page.captureScreenshot", **params)
         data = base64.b64decode(reply["data"])
         await asyncio.to_thread(path.write_bytes, data)
         return len(data)

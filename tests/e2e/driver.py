@@ -23,12 +23,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
+import colorsys
 import contextlib
 import ctypes
 from dataclasses import asdict, dataclass, field
 import errno
 import fcntl
 import json
+import math
 import os
 from pathlib import Path
 import socket
@@ -40,8 +42,9 @@ from typing import Any
 
 import aiohttp
 
+from custom_components.lifx_lan.protocol.products import lookup
 from devtools.emulator.process import EmulatorFleet
-from tests.e2e.browser import Browser, find_chromium
+from tests.e2e.browser import Browser, BrowserError, find_chromium
 from tests.e2e.hass import BASE_URL, CLIENT_ID, HassClient, HassError, HassProcess
 
 MAIN_PORT = 56700
@@ -139,6 +142,99 @@ STEP_NAMES = [name for name, _, _ in STEPS]
 
 class StepSkipped(Exception):
     """The machine lacks something this step needs (not a failure of the product)."""
+
+
+async def visit_file(browser: Browser, page: Path) -> None:
+    """Open a local page and wait until it has drawn."""
+    await browser.goto(page.as_uri())
+    await browser.wait_for_text(["lifx_lan.set_cells"])
+
+
+def _kelvin_rgb(kelvin: int) -> tuple[float, float, float]:
+    """The colour of a white point, 0..1 each (the usual black-body fit)."""
+    t = kelvin / 100
+    if t <= 66:
+        red = 255.0
+        green = 99.4708025861 * math.log(t) - 161.1195681661
+        blue = 0.0 if t <= 19 else 138.5177312231 * math.log(t - 10) - 305.0447927307
+    else:
+        red = 329.698727446 * (t - 60) ** -0.1332047592
+        green = 288.1221695283 * (t - 60) ** -0.0755148492
+        blue = 255.0
+    red, green, blue = (max(0.0, min(255.0, c)) / 255 for c in (red, green, blue))
+    return red, green, blue
+
+
+def _css(colour: list[int]) -> str:
+    """A cell's HSBK as the CSS colour it looks like (dim cells kept visible)."""
+    hue, saturation, brightness, kelvin = colour
+    tint = colorsys.hsv_to_rgb(hue / 65536, 1.0, 1.0)
+    white = _kelvin_rgb(kelvin)
+    share = saturation / 65535
+    level = (brightness / 65535) ** 0.5
+    red, green, blue = (
+        round(255 * level * (share * c + (1 - share) * w)) for c, w in zip(tint, white, strict=True)
+    )
+    return f"rgb({red},{green},{blue})"
+
+
+def _grid(state: dict[str, Any], call: dict[str, Any], dark: frozenset[int]) -> str:
+    """Every tile of a device as a grid; the cells the call named outlined, dark ones hatched."""
+    rows: list[str] = []
+    x0, y0, width, height = call["x"], call["y"], call["width"], call["height"]
+    for index, tile in enumerate(state["tiles"]):
+        named = call.get("tile", index) == index
+        cells = []
+        for zone, colour in enumerate(tile["colors"]):
+            x, y = zone % tile["width"], zone // tile["width"]
+            inside = named and x0 <= x < x0 + width and y0 <= y < y0 + height
+            classes = " ".join(
+                name for name, on in (("named", inside), ("dark", zone in dark)) if on
+            )
+            cells.append(f'<i class="{classes}" style="background:{_css(colour)}"></i>')
+        rows.append(
+            f'<figure><div class="grid" style="grid-template-columns:repeat({tile["width"]},'
+            f' 18px)">{"".join(cells)}</div><figcaption>tile {index}</figcaption></figure>'
+        )
+    return "".join(rows)
+
+
+def cells_page(calls: list[dict[str, Any]], read: dict[str, dict[str, Any]]) -> str:
+    """The cells of the tile chain and the Ceiling as read back after lifx_lan.set_cells."""
+    sections = []
+    for serial, call in zip((TILES, CEILING), calls, strict=True):
+        state = read[serial]
+        product = next(d for d in MAIN_FLEET if d["serial"] == serial)["product_id"]
+        dark = lookup(product).dark_zones
+        fields = "\n".join(
+            f"  {key}: {json.dumps(value)}" for key, value in call.items() if key != "entity_id"
+        )
+        sections.append(
+            f"<section><h2>{LABELS[serial]} ({MODELS[serial]})</h2>"
+            f"<pre>action: lifx_lan.set_cells\ntarget:\n  entity_id: {call['entity_id']}\n"
+            f'data:\n{fields}</pre><div class="tiles">{_grid(state, call, dark)}</div>'
+            "</section>"
+        )
+    return f"""<!doctype html><meta charset="utf-8"><title>lifx_lan.set_cells</title>
+<style>
+body {{ font: 14px sans-serif; background: #1c1c1c; color: #e1e1e1; margin: 0; }}
+main {{ display: inline-block; padding: 16px; max-width: 900px; }}
+h1 {{ font-size: 18px; }} h2 {{ font-size: 15px; margin: 12px 0 4px; }}
+pre {{ background: #2b2b2b; padding: 6px 10px; display: inline-block; margin: 0 0 8px; }}
+.tiles {{ display: flex; gap: 14px; flex-wrap: wrap; }}
+figure {{ margin: 0; }} figcaption {{ text-align: center; font-size: 12px; }}
+.grid {{ display: grid; gap: 2px; }}
+.grid i {{ width: 18px; height: 18px; border-radius: 3px; box-sizing: border-box; }}
+.grid i.named {{ outline: 2px solid #fff; outline-offset: -1px; }}
+.grid i.dark {{ background: repeating-linear-gradient(45deg, #333 0 3px, #555 3px 6px)
+  !important; }}
+</style>
+<main>
+<h1>lifx_lan.set_cells in the end-to-end run: every cell as read back from the emulated
+devices afterwards (outlined: the rectangle asked for; hatched: no LED, skipped)</h1>
+{"".join(sections)}
+</main>
+"""
 
 
 @dataclass
@@ -256,6 +352,9 @@ class Driver:
         self.segment_names: list[str] = []
         self.scene_name = ""
         self.group_entity = ""
+        # What step_cells asked for and read back, drawn by step_frontend
+        self.cells_calls: list[dict[str, Any]] = []
+        self.cells_read: dict[str, dict[str, Any]] = {}
 
     @property
     def api(self) -> HassClient:
@@ -602,18 +701,17 @@ class Driver:
     async def step_cells(self) -> str:
         """lifx_lan.set_cells: a rectangle on tile 3 of the chain and on the 16x8 Ceiling."""
         tiles_before = [tile["colors"] for tile in (await self.emulated(TILES))["tiles"]]
-        await self.api.action(
-            "lifx_lan",
-            "set_cells",
-            entity_id=self.light(TILES),
-            tile=3,
-            x=2,
-            y=1,
-            width=3,
-            height=4,
-            hs_color=[240, 100],
-            brightness_pct=50,
-        )
+        tile_call = {
+            "entity_id": self.light(TILES),
+            "tile": 3,
+            "x": 2,
+            "y": 1,
+            "width": 3,
+            "height": 4,
+            "hs_color": [240, 100],
+            "brightness_pct": 50,
+        }
+        await self.api.action("lifx_lan", "set_cells", **tile_call)
         rectangle = {y * 8 + x for y in range(1, 5) for x in range(2, 5)}
 
         def tile_painted(state: dict[str, Any]) -> None:
@@ -628,20 +726,20 @@ class Driver:
                     else:
                         assert colour == was, f"tile {index} cell {zone}: {was} -> {colour}"
 
-        await self.wait_emulated(TILES, tile_painted)
+        self.cells_read[TILES] = await self.wait_emulated(TILES, tile_painted)
 
         # Rows 5 to 7 at the Ceiling's left edge: cells 112 and 113 have no LED.
         (ceiling_before,) = [tile["colors"] for tile in (await self.emulated(CEILING))["tiles"]]
-        await self.api.action(
-            "lifx_lan",
-            "set_cells",
-            entity_id=self.light(CEILING),
-            x=0,
-            y=5,
-            width=3,
-            height=3,
-            kelvin=2700,
-        )
+        ceiling_call = {
+            "entity_id": self.light(CEILING),
+            "x": 0,
+            "y": 5,
+            "width": 3,
+            "height": 3,
+            "hs_color": [120, 100],
+            "brightness_pct": 80,
+        }
+        await self.api.action("lifx_lan", "set_cells", **ceiling_call)
         lit = {y * 16 + x for y in range(5, 8) for x in range(3)} - {112, 113}
 
         def ceiling_painted(state: dict[str, Any]) -> None:
@@ -650,12 +748,15 @@ class Driver:
             colours = state["tiles"][0]["colors"]
             for zone, (colour, was) in enumerate(zip(colours, ceiling_before, strict=True)):
                 if zone in lit:
-                    assert colour[1] == 0, f"cell {zone} saturation {colour[1]}"
-                    assert colour[3] == 2700, f"cell {zone} kelvin {colour[3]}"
+                    hue, saturation, brightness, _ = colour
+                    near(hue, hue_level(120), f"Ceiling cell {zone} hue")
+                    near(saturation, LEVEL, f"Ceiling cell {zone} saturation")
+                    near(brightness, LEVEL * 0.8, f"Ceiling cell {zone} brightness")
                 else:
                     assert colour == was, f"cell {zone}: {was} -> {colour}"
 
-        await self.wait_emulated(CEILING, ceiling_painted)
+        self.cells_read[CEILING] = await self.wait_emulated(CEILING, ceiling_painted)
+        self.cells_calls = [tile_call, ceiling_call]
         return (
             "a 3x4 rectangle on tile 3 of 5 and a 3x3 corner of the 16x8 Ceiling (its two "
             "cells without LED skipped): painted cells and every other cell read back"
@@ -1121,7 +1222,42 @@ class Driver:
         )
         if self.scene_name:
             await visit("/config/scene/dashboard", [self.scene_name], "scenes.png")
+        if self.cells_calls:
+            await self._show_cells_action(visit)
+            page = self.artifacts / "cells.html"
+            await asyncio.to_thread(page.write_text, cells_page(self.cells_calls, self.cells_read))
+            await visit_file(self.browser, page)
+            target = self.artifacts / "cells.png"
+            box = await self.browser.evaluate(
+                "JSON.stringify(document.querySelector('main').getBoundingClientRect())"
+            )
+            size = await self.browser.screenshot(target, clip=json.loads(box))
+            shots.append(f"cells.png ({size // 1024} KiB)")
+            self.result.artifacts.append(str(target))
         return "rendered and saved " + ", ".join(shots)
+
+    async def _show_cells_action(self, visit: Callable[..., Awaitable[str]]) -> None:
+        """Developer tools -> Actions, filled in with the tile chain's set_cells call.
+
+        The page keeps its last action in local storage; the call is put there before the
+        page loads, as if the user had typed it.
+        """
+        assert self.browser is not None
+        call = dict(self.cells_calls[0])
+        entity_id = call.pop("entity_id")
+        state = {"action": "lifx_lan.set_cells", "target": {"entity_id": entity_id}, "data": call}
+        await self.browser.evaluate(
+            "localStorage.setItem('panel-dev-action-state-service-data', "
+            f"{json.dumps(json.dumps(state))});"
+            "localStorage.setItem('panel-dev-action-state-yaml-mode', 'false');"
+        )
+        # The action's name sits in the picker's input (no page text): its fields show it.
+        wanted = ["Index of the tile in the chain", "Transition"]
+        try:
+            await visit("/developer-tools/action", wanted, "cells-action.png")
+        except BrowserError:
+            await self.browser.screenshot(self.artifacts / "cells-action-failed.png")
+            raise
 
     async def step_zeroconf_discovery(self) -> str:
         """A device that only its mDNS announcement names is offered, confirmed and added.
