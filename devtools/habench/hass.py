@@ -11,11 +11,11 @@ sees, through PYTHONPATH.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 import hashlib
 import importlib.util
 import json
-import os
 from pathlib import Path
 import signal
 import subprocess
@@ -28,6 +28,8 @@ from devtools import ROOT
 from devtools.processes import child_env, stop_child
 
 GROUP_ENTITY = "light.bench_group"
+# Two scenes of every bulb (Home Assistant's scene integration), at these brightnesses
+SCENES = {"scene.bench_bright": 200, "scene.bench_dim": 60}
 # How long Home Assistant may take to stop before it is killed
 STOP_TIMEOUT = 30.0
 
@@ -127,6 +129,7 @@ def write_config(
         f"habench_probe:\n  port: {probe_port}\n"
         "logger:\n  default: warning\n"
         f"light:\n  - platform: group\n    name: Bench group\n    entities:\n{members}\n"
+        + _scenes(devices)
     )
     custom = config_dir / "custom_components"
     custom.mkdir()
@@ -147,6 +150,18 @@ def write_config(
             }
         )
     )
+
+
+def _scenes(devices: list[dict[str, str]]) -> str:
+    """configuration.yaml's scenes: every bulb on at the scene's brightness."""
+    text = "scene:\n"
+    for entity_id, brightness in SCENES.items():
+        text += f"  - name: {entity_id.removeprefix('scene.').replace('_', ' ').title()}\n"
+        text += "    entities:\n"
+        for device in devices:
+            text += f"      {light_entity(device)}:\n        state: 'on'\n"
+            text += f"        brightness: {brightness}\n"
+    return text
 
 
 def light_entity(device: dict[str, str]) -> str:
@@ -274,10 +289,19 @@ class Hass:
             return self.probe
 
     def cpu_seconds(self) -> float:
-        """User + system CPU Home Assistant has used so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        # utime and stime: fields 14 and 15 of stat(5), counted after the command name
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU time Home Assistant's threads have run so far, to the nanosecond.
+
+        The sum of each thread's run time as the scheduler counts it
+        (/proc/PID/task/*/schedstat): stat(5)'s utime and stime count 10 ms ticks, and a
+        30 s poll window of 50 bulbs costs a few dozen of them, too coarse to compare. A
+        thread that ends takes its time with it; Home Assistant's threads (its executors,
+        the recorder) live as long as it does.
+        """
+        total = 0
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                total += int((task / "schedstat").read_text().split()[0])
+        return total / 1e9
 
     async def stop(self) -> None:
         """Stop it as a user would (SIGTERM), then kill it if it hangs."""

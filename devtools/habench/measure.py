@@ -9,7 +9,8 @@ from Home Assistant's own states (``last_changed``), service calls timed by the 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 import math
 from pathlib import Path
 import statistics
@@ -20,6 +21,7 @@ from custom_components.lifx_lan.protocol import messages as m
 from devtools.bench.common import log
 from devtools.habench.hass import (
     GROUP_ENTITY,
+    SCENES,
     Fleet,
     Hass,
     Integration,
@@ -67,6 +69,8 @@ class Plan:
     slow_delay: float
     startup_timeout: float
     tracemalloc_frames: int
+    # A second, larger fleet: start-up, poll cost and memory only (0: none)
+    large_devices: int = 0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -101,6 +105,16 @@ class Session:
         )
         if "error" in answer:
             log(f"habench: {self.integration.key}: turn_on {entity_id} failed: {answer['error']}")
+        return answer
+
+    async def activate(self, scene: str) -> dict[str, Any]:
+        """scene.turn_on, blocking."""
+        assert self.probe is not None
+        answer = await self.probe.request(
+            {"cmd": "call", "domain": "scene", "service": "turn_on", "data": {"entity_id": scene}}
+        )
+        if "error" in answer:
+            log(f"habench: {self.integration.key}: {scene} failed: {answer['error']}")
         return answer
 
     async def wait(self, entities: list[str], available: bool, timeout: float) -> list[int] | None:
@@ -185,11 +199,29 @@ class Session:
 
     async def group(self) -> None:
         """A light group of every bulb: first to last bulb receiving its command."""
+        await self._spread(
+            "group",
+            [lambda index: self.call(GROUP_ENTITY, BRIGHTNESSES[index % 2])]
+            * self.plan.group_actions,
+        )
+
+    async def scene(self) -> None:
+        """A Home Assistant scene of every bulb, alternately bright and dim: the same spread."""
+        scenes = list(SCENES)
+        await self._spread(
+            "scene",
+            [lambda index: self.activate(scenes[index % 2])] * self.plan.group_actions,
+        )
+
+    async def _spread(
+        self, name: str, actions: list[Callable[[int], Awaitable[dict[str, Any]]]]
+    ) -> None:
+        """Each action in turn: the spread from the first to the last bulb's first command."""
         spreads: list[float] = []
         missed = 0
-        for index in range(self.plan.group_actions):
+        for index, action in enumerate(actions):
             await self.fleet.arrivals()
-            call = await self.call(GROUP_ENTITY, BRIGHTNESSES[index % 2])
+            call = await action(index)
             await asyncio.sleep(self.plan.group_gap)
             arrivals = await self.fleet.arrivals()
             firsts = [_first_command(a, call["start_ns"], 1 << 63) for a in arrivals.values()]
@@ -198,9 +230,9 @@ class Session:
             if got:
                 spreads.append((max(got) - min(got)) / 1e6)
         if spreads:
-            self.figures["group_spread_p50_ms"] = statistics.median(spreads)
-            self.figures["group_spread_worst_ms"] = max(spreads)
-        self.figures["group_missed"] = float(missed)
+            self.figures[f"{name}_spread_p50_ms"] = statistics.median(spreads)
+            self.figures[f"{name}_spread_worst_ms"] = max(spreads)
+        self.figures[f"{name}_missed"] = float(missed)
 
     async def unplugged(self) -> None:
         """A fifth of the bulbs off at the wall: traffic to them, then power back."""
@@ -269,12 +301,39 @@ async def run_session(
         hass = await Hass.start(config_dir, integration)
         session = Session(plan, integration, fleet, hass)
         await session.start(probe_port)
-        for step in (session.poll_cost, session.latency, session.group, session.unplugged):
+        steps = (session.poll_cost, session.latency, session.group, session.scene)
+        for step in (*steps, session.unplugged):
             await step()
         await session.slow()
         # Last: tracing slows everything after it
         await session.memory(config_dir)
         return session.figures
+    finally:
+        if hass is not None:
+            await hass.stop()
+        await fleet.stop()
+
+
+# The figures a large fleet's session takes, reported under these keys + LARGE
+LARGE = "_large"
+
+
+async def run_large_session(
+    plan: Plan, integration: Integration, workdir: Path, probe_port: int
+) -> Figures:
+    """A fleet of plan.large_devices: start-up, poll cost and memory, nothing else."""
+    large = replace(plan, devices=plan.large_devices)
+    fleet = await Fleet.start(large.devices, integration.address_prefix)
+    config_dir = workdir / f"{integration.key}-large-{time.time_ns()}"
+    hass: Hass | None = None
+    try:
+        write_config(config_dir, integration, fleet.devices, probe_port)
+        hass = await Hass.start(config_dir, integration)
+        session = Session(large, integration, fleet, hass)
+        await session.start(probe_port)
+        await session.poll_cost()
+        await session.memory(config_dir)
+        return {f"{key}{LARGE}": value for key, value in session.figures.items()}
     finally:
         if hass is not None:
             await hass.stop()

@@ -34,12 +34,34 @@ ROWS: tuple[Row, ...] = (
     Row("group_spread_p50_ms", "Light group of {n}: first to last bulb, p50 of actions", "ms", 2),
     Row("group_spread_worst_ms", "Light group of {n}: first to last bulb, worst action", "ms", 2),
     Row("group_missed", "Light group: bulbs that got no command (all actions)", "bulbs", 0),
+    Row("scene_spread_p50_ms", "Scene of {n} lights: first to last bulb, p50 of actions", "ms", 2),
+    Row("scene_spread_worst_ms", "Scene of {n} lights: first to last bulb, worst action", "ms", 2),
+    Row("scene_missed", "Scene: bulbs that got no command (all actions)", "bulbs", 0),
     Row("startup_s", "Start-up: Home Assistant start to every light available", "s", 2),
     Row("memory_kib_per_device", "Memory of the integration per device (tracemalloc)", "KiB", 1),
     Row("unplugged_to_unavailable_s", "Unplugged 20 %: until the last shows unavailable", "s", 1),
     Row("unplugged_datagrams_per_bulb_min", "Unplugged 20 %: datagrams per lost bulb", "/min", 2),
     Row("unplugged_back_p50_s", "Power back: until available, median bulb", "s", 1),
     Row("unplugged_back_worst_s", "Power back: until available, last bulb", "s", 1),
+    Row(
+        "poll_cpu_pct_large",
+        "Poll: Home Assistant CPU, {large} devices, every 10 s",
+        "% of a core",
+        2,
+    ),
+    Row(
+        "poll_datagrams_per_device_min_large",
+        "Poll: datagrams per device per minute, {large} devices",
+        "/min",
+        1,
+    ),
+    Row("startup_s_large", "Start-up: every light available, {large} devices", "s", 2),
+    Row(
+        "memory_kib_per_device_large",
+        "Memory of the integration per device, {large} devices",
+        "KiB",
+        1,
+    ),
     Row(
         "slow_datagrams_per_command",
         "Bulbs answering after 150 ms: command datagrams per call",
@@ -80,18 +102,24 @@ def _ratio(
     return f"{ours[0] / core[0]:.2f}x"
 
 
-def table(results: dict[str, Runs], titles: dict[str, str], devices: int) -> str:
-    """Markdown: every figure, core and lifx_lan side by side, ratio lifx_lan / core."""
+def table(results: dict[str, Runs], titles: dict[str, str], devices: int, large: int = 0) -> str:
+    """Markdown: every figure, core and lifx_lan side by side, ratio lifx_lan / core.
+
+    The rows of the large fleet (`large` devices) only when there was one.
+    """
     runs = max(len(r) for r in results.values())
     lines = [
         f"| Figure | Unit | {titles['core']} | {titles['lifx_lan']} | lifx_lan / core |",
         "|---|---|---|---|---|",
     ]
     for row in ROWS:
+        if "{large}" in row.label and not large:
+            continue
         core = summary(results["core"], row.key)
         ours = summary(results["lifx_lan"], row.key)
+        label = row.label.format(n=devices, large=large)
         lines.append(
-            f"| {row.label.format(n=devices)} | {row.unit} | {_cell(core, row.digits, runs)} "
+            f"| {label} | {row.unit} | {_cell(core, row.digits, runs)} "
             f"| {_cell(ours, row.digits, runs)} | {_ratio(ours, core)} |"
         )
     return "\n".join(lines)
