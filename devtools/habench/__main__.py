@@ -112,9 +112,15 @@ async def _bench(
     plan: Plan, record: dict[str, Any], workdir: Path, core_path: Path, save: Path
 ) -> None:
     """Every session; the record (results included) saved to `save` after each one."""
+    # scripts/test-latest's chroot shares the host's loopback: the newest Home Assistant's
+    # fleets listen on other addresses than the pinned one's, so that both benches can run
+    # at once (another checkout's, say) without taking each other's port 56700
+    core_prefix, ours_prefix = ("127.42", "127.43") if record["pinned"] else ("127.44", "127.45")
     integrations = [
-        Integration("core", "lifx", "core lifx", "127.42", core_path, record["core_entry_version"]),
-        Integration("lifx_lan", "lifx_lan", "lifx_lan", "127.43"),
+        Integration(
+            "core", "lifx", "core lifx", core_prefix, core_path, record["core_entry_version"]
+        ),
+        Integration("lifx_lan", "lifx_lan", "lifx_lan", ours_prefix),
     ]
     results: dict[str, Runs] = record["results"]
     if record["smoke"]:
