@@ -135,6 +135,12 @@ class FakeDevice:
                         version_minor=p.firmware[1],
                     )
                 ]
+            case m.DeviceGetWifiFirmware():
+                # Every bulb answers it; lifx-async (core lifx since 2026) will not set up
+                # a device that does not. Its Wi-Fi module's own firmware, built then.
+                return [
+                    m.DeviceStateWifiFirmware(build=1_600_000_000, version_major=1, version_minor=0)
+                ]
             case m.DeviceGetWifiInfo():
                 return [m.DeviceStateWifiInfo(signal=p.wifi_signal)]
             case m.DeviceGetLabel():

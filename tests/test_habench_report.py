@@ -1,8 +1,17 @@
-"""bench-results.md holds two benches' sections: each rewrites its own, never the other's."""
+"""bench-results.md holds the benches' sections: each rewrites its own, never another's."""
 
 from __future__ import annotations
 
-from devtools.habench.report import END, START, kept_section, merge_section, summary, table
+from devtools.habench.report import (
+    END,
+    START,
+    kept_section,
+    markers,
+    merge_section,
+    section_key,
+    summary,
+    table,
+)
 
 LIBRARY = "# lifx_lan benchmark results\n\nThe library bench's figures.\n"
 
@@ -35,3 +44,38 @@ def test_table_gives_median_range_and_ratio() -> None:
     assert poll.endswith("| 0.30 [0.20-0.40] | 0.15 [0.10-0.20] (2 of 3 runs) | 0.50x |")
     (startup,) = [row for row in rows if row.startswith("| Start-up")]
     assert startup.endswith("| n/a | n/a | n/a |")
+
+
+def test_each_home_assistant_version_has_its_own_section() -> None:
+    assert section_key("2025.4.4", "2025.4.4") == "habench"
+    assert section_key("2026.11.0", "2025.4.4") == "habench-2026.11"
+    assert markers("habench-2026.11") == (
+        "<!-- habench-2026.11:start -->",
+        "<!-- habench-2026.11:end -->",
+    )
+
+
+def test_newest_section_is_added_beside_the_pinned_one_and_replaced_alone() -> None:
+    newest_start, newest_end = markers("habench-2026.11")
+    pinned = merge_section(LIBRARY, "## Home Assistant 2025.4.4\npinned one")
+    both = merge_section(pinned, "## Home Assistant 2026.11.0\nnewest one", "habench-2026.11")
+    assert both.startswith(pinned.rstrip("\n"))
+    assert both.endswith(f"{newest_start}\n## Home Assistant 2026.11.0\nnewest one\n{newest_end}\n")
+    again = merge_section(both, "## Home Assistant 2026.11.0\nnewest two", "habench-2026.11")
+    assert "newest one" not in again
+    assert "pinned one" in again
+    assert again.count(newest_start) == again.count(newest_end) == 1
+    assert again.count(START) == again.count(END) == 1
+    # The pinned run rewrites its own section, in place, before the newest's
+    rerun = merge_section(again, "## Home Assistant 2025.4.4\npinned two")
+    assert rerun.index("pinned two") < rerun.index("newest two")
+    assert "pinned one" not in rerun
+
+
+def test_library_bench_keeps_every_ha_section_in_order() -> None:
+    document = merge_section(LIBRARY, "pinned")
+    document = merge_section(document, "newest", "habench-2026.11")
+    newest_start, newest_end = markers("habench-2026.11")
+    assert kept_section(document) == (
+        f"{START}\npinned\n{END}\n\n{newest_start}\nnewest\n{newest_end}"
+    )

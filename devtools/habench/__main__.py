@@ -1,9 +1,10 @@
 """Home Assistant with the core lifx integration and with lifx_lan, side by side (issue 15).
 
-Run through ``scripts/bench --ha``. Each run starts the same Home Assistant (the
-project's pinned one, from .venv) twice against the same fake fleet, once with the core
-``lifx`` integration (its manifest's requirements in a folder of their own) and once
-with lifx_lan, in an order alternated every run, and takes every measurement of
+Run through ``scripts/bench --ha``. Each run starts the same Home Assistant (the one
+running this: the project's pinned one from .venv, or the newest in scripts/test-latest's
+chroot, through ``scripts/test-latest --habench``) twice against the same fake fleet, once
+with the core ``lifx`` integration (its manifest's requirements in a folder of their own)
+and once with lifx_lan, in an order alternated every run, and takes every measurement of
 devtools/habench/measure.py.
 """
 
@@ -17,7 +18,6 @@ import os
 from pathlib import Path
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,17 +28,18 @@ from devtools import ROOT
 from devtools.bench.common import log
 from devtools.habench.hass import (
     Integration,
+    core_entry_version,
     core_requirements,
+    free_port,
     ha_version,
     install_core_requirements,
+    pinned_ha_version,
 )
 from devtools.habench.measure import Plan, run_large_session, run_session
-from devtools.habench.report import Runs, merge_section, table
+from devtools.habench.report import Runs, merge_section, section_key, table
 
 RESULTS = ROOT / "bench-results.md"
 CACHE = ROOT / ".cache" / "habench"
-# Every run's record, saved after each session: --report-from rewrites the report from it
-LAST = CACHE / "last-run.json"
 # --setup-only: core's requirements could not be installed (no package index?)
 EXIT_NO_CORE = 3
 
@@ -90,14 +91,12 @@ SMOKE = Plan(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _commit() -> str:
+    # A checkout mounted in scripts/test-latest's chroot has no git there (and a worktree's
+    # .git points outside it): that script names the commit with --commit instead
+    if shutil.which("git") is None:
+        return "unknown"
+
     def git(*args: str) -> str:
         return subprocess.run(
             ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
@@ -115,18 +114,24 @@ async def _bench(
     plan: Plan, record: dict[str, Any], workdir: Path, core_path: Path, save: Path
 ) -> None:
     """Every session; the record (results included) saved to `save` after each one."""
+    # scripts/test-latest's chroot shares the host's loopback: the newest Home Assistant's
+    # fleets listen on other addresses than the pinned one's, so that both benches can run
+    # at once (another checkout's, say) without taking each other's port 56700
+    core_prefix, ours_prefix = ("127.42", "127.43") if record["pinned"] else ("127.44", "127.45")
     integrations = [
-        Integration("core", "lifx", "core lifx", "127.42", core_path),
-        Integration("lifx_lan", "lifx_lan", "lifx_lan", "127.43"),
+        Integration(
+            "core", "lifx", "core lifx", core_prefix, core_path, record["core_entry_version"]
+        ),
+        Integration("lifx_lan", "lifx_lan", "lifx_lan", ours_prefix),
     ]
     results: dict[str, Runs] = record["results"]
     if record["smoke"]:
         # The smoke proves the bench works, not how fast: both sessions at once, to be quick
         both = await asyncio.gather(
-            *(run_session(plan, i, workdir, _free_port()) for i in integrations)
+            *(run_session(plan, i, workdir, free_port()) for i in integrations)
         )
         large = await asyncio.gather(
-            *(run_large_session(plan, i, workdir, _free_port()) for i in integrations)
+            *(run_large_session(plan, i, workdir, free_port()) for i in integrations)
         )
         for integration, figures, more in zip(integrations, both, large, strict=True):
             results[integration.key].append(figures | more)
@@ -138,9 +143,9 @@ async def _bench(
         for integration in integrations[run % 2 :] + integrations[: run % 2]:
             log(f"habench: run {run + 1}/{runs}: {integration.key}")
             start = time.monotonic()
-            figures = await run_session(plan, integration, workdir, _free_port())
+            figures = await run_session(plan, integration, workdir, free_port())
             if plan.large_devices:
-                figures |= await run_large_session(plan, integration, workdir, _free_port())
+                figures |= await run_large_session(plan, integration, workdir, free_port())
             log(f"habench: {integration.key} done in {time.monotonic() - start:.0f} s: {figures}")
             results[integration.key].append(figures)
             await asyncio.to_thread(save.write_text, json.dumps(record, indent=1))
@@ -155,16 +160,25 @@ def _section(record: dict[str, Any]) -> str:
     titles = {"core": f"core lifx ({', '.join(record['requirements'])})", "lifx_lan": "lifx_lan"}
     load = record["load"]
     order = "both at once" if record["smoke"] else "the two integrations alternating"
+    # Records from before the newest Home Assistant was benched were all of the pinned one
+    if record.get("pinned", True):
+        where = "the project's pinned one, in `.venv`"
+        command = "scripts/bench --ha"
+    else:
+        where = "the newest, in scripts/test-latest's Debian unstable chroot"
+        command = "scripts/test-latest --habench"
+    entries = record.get("core_entry_version", 1)
     return f"""\
-## Home Assistant: core lifx and lifx_lan side by side (issue 15)
+## Home Assistant {record["ha_version"]}: core lifx and lifx_lan side by side (issue 15)
 
-Generated by `scripts/bench --ha` on {record["date"]} UTC in {minutes:.1f} min.
+Generated by `{command}` on {record["date"]} UTC in {minutes:.1f} min.
 
-- Home Assistant {record["ha_version"]} (the project's pinned one), Python {record["python"]},
-  {os.cpu_count()} cores shared with other work (load average {load:.2f} as the run ended): the
-  figures are noisy, and the ranges show how much.
-{record.get("note", "")}- lifx_lan at commit {record["commit"]}; core `lifx` on its manifest's pins,
-  installed apart.
+- Home Assistant {record["ha_version"]} ({where}),
+  Python {record["python"]}, {os.cpu_count()} cores shared with other work (load average
+  {load:.2f} as the run ended): the figures are noisy, and the ranges show how much.
+{record.get("note", "")}- lifx_lan at commit {record["commit"]}; core `lifx` on its manifest's pins
+  ({", ".join(record["requirements"])}), installed apart; its config entries at version
+  {entries}, as its config flow writes them.
 - {plan.devices} fake colour bulbs (devtools/fake_lifx.py), each on its own loopback
   address at port 56700 (as core needs), in one process of their own.
 - {runs} run(s), {order}; each cell is the median over runs
@@ -216,9 +230,19 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="5 bulbs, one short run")
     parser.add_argument("--runs", type=int, default=None, help="runs (default 2; smoke 1)")
     parser.add_argument("--output", type=Path, help="markdown file (default bench-results.md)")
-    parser.add_argument("--json", type=Path, default=LAST, help=f"the run's record ({LAST})")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help=f"the run's record, saved after each session ({CACHE}/last-run-HA_VERSION.json)",
+    )
     parser.add_argument("--report-from", type=Path, help="only write the report of a record")
     parser.add_argument("--keep", action="store_true", help="keep the config folders")
+    parser.add_argument(
+        "--constraints",
+        type=Path,
+        help="pip constraints for core's requirements (default: the pinned Home Assistant's)",
+    )
+    parser.add_argument("--commit", help="lifx_lan's commit, as the report names it (git's)")
     parser.add_argument(
         "--setup-only",
         action="store_true",
@@ -231,7 +255,7 @@ def main() -> int:
         CACHE.mkdir(parents=True, exist_ok=True)
         requirements = core_requirements()
         try:
-            core_path = install_core_requirements(CACHE, requirements)
+            core_path = install_core_requirements(CACHE, requirements, args.constraints)
         except subprocess.CalledProcessError as err:
             log(f"habench: could not install {' '.join(requirements)}: {err}")
             return EXIT_NO_CORE
@@ -242,27 +266,32 @@ def main() -> int:
             "runs": args.runs or (1 if args.smoke else 2),
             "requirements": requirements,
             "ha_version": ha_version(),
+            "pinned": ha_version() == pinned_ha_version(),
+            "core_entry_version": core_entry_version(),
             "python": platform.python_version(),
             "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
-            "commit": _commit(),
+            "commit": args.commit or _commit(),
             "results": {"core": [], "lifx_lan": []},
         }
+        # Each Home Assistant version its own record: --report-from rewrites its report
+        save = args.json or CACHE / f"last-run-{record['ha_version']}.json"
         workdir = Path(tempfile.mkdtemp(prefix="habench-", dir=CACHE))
         start = time.monotonic()
         try:
             plan = SMOKE if args.smoke else FULL
-            asyncio.run(_bench(plan, record, workdir, core_path, args.json))
+            asyncio.run(_bench(plan, record, workdir, core_path, save))
         finally:
             if not args.keep:
                 shutil.rmtree(workdir, ignore_errors=True)
         record |= {"minutes": (time.monotonic() - start) / 60, "load": os.getloadavg()[0]}
-        args.json.write_text(json.dumps(record, indent=1))
+        save.write_text(json.dumps(record, indent=1))
     section = _section(record)
     print(section)
     output = args.output or (None if record["smoke"] else RESULTS)
     if output is not None:
         existing = output.read_text() if output.is_file() else ""
-        output.write_text(merge_section(existing, section))
+        key = section_key(record["ha_version"], pinned_ha_version())
+        output.write_text(merge_section(existing, section, key))
         log(f"habench: wrote {output}")
     return 0
 

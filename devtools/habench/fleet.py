@@ -60,7 +60,10 @@ class Bulb:
         self.fleet.host = host
         self.fleet.port = LIFX_PORT
         self.fleet.answer_tagged = True
-        self.device = self.fleet.add("color_bulb", serial, label=label)
+        # In no LIFX group: both integrations suggest the group as the device's area, and
+        # Home Assistant 2026 puts the area in the entity id, which the light group of
+        # configuration.yaml names before Home Assistant starts (light.bench_001)
+        self.device = self.fleet.add("color_bulb", serial, label=label, group=(bytes(16), ""))
         self.stamping = StampingFleet(self.fleet, self.sock)
 
     def take_arrivals(self) -> list[list[int]]:

@@ -3,13 +3,15 @@
 Each session gets a fresh config folder: configuration.yaml (the probe, a light group of
 every bulb), and the integration's config entries written into .storage the way Home
 Assistant stores entries the user added, so both integrations start from the same state.
-Home Assistant is the project's own (.venv); the core integration's requirements live in
-a separate target folder (``core_requirements``) that only its Home Assistant process
-sees, through PYTHONPATH.
+Home Assistant is the one running the bench: the project's pinned one (.venv), or the
+newest in scripts/test-latest's chroot. The core integration's requirements live in a
+separate target folder (``core_requirements``) that only its Home Assistant process sees,
+through PYTHONPATH.
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ import importlib.util
 import json
 from pathlib import Path
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -45,20 +48,27 @@ class Integration:
     address_prefix: str
     # PYTHONPATH of its Home Assistant process (the core integration's requirements)
     extra_path: Path | None = None
+    # The VERSION of the integration's config flow, whose entries are written
+    entry_version: int = 1
 
     def entry(self, device: dict[str, str]) -> dict[str, Any]:
         """The config entry the integration's own config flow makes for this bulb."""
         serial = device["serial"]
-        if self.domain == "lifx":
-            # Core's unique id is the serial formatted as a MAC; its data only the host
+        if self.domain == "lifx" and self.entry_version == 1:
+            # Core on aiolifx: the unique id is the serial formatted as a MAC, the data
+            # only the host
             unique_id = ":".join(serial[i : i + 2] for i in range(0, 12, 2))
             data: dict[str, Any] = {"host": device["host"]}
+        elif self.domain == "lifx":
+            # Core on lifx-async (entry version 2): the raw serial, in the data too
+            unique_id = serial
+            data = {"host": device["host"], "serial": serial}
         else:
             unique_id = serial
             data = {"host": device["host"], "port": 56700}
         return {
             "entry_id": uuid.uuid4().hex,
-            "version": 1,
+            "version": self.entry_version,
             "domain": self.domain,
             "title": device["label"],
             "data": data,
@@ -90,14 +100,49 @@ def ha_version() -> str:
     return __version__
 
 
+def pinned_ha_version() -> str:
+    """The project's pinned (minimum) Home Assistant: scripts/setup's HA_VERSION."""
+    for line in (ROOT / "scripts" / "setup").read_text().splitlines():
+        if line.startswith("HA_VERSION="):
+            return line.split("=", 1)[1].strip('"')
+    raise RuntimeError("scripts/setup names no HA_VERSION")
+
+
+def core_entry_version() -> int:
+    """The VERSION of core lifx's config flow here (read, not imported: its library is apart).
+
+    Core on aiolifx writes version 1 entries; core on lifx-async writes version 2 and
+    migrates version 1 ones on their first set-up.
+    """
+    source = (ha_package() / "components" / "lifx" / "config_flow.py").read_text()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for statement in node.body:
+            if (
+                isinstance(statement, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "VERSION" for t in statement.targets)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, int)
+            ):
+                return statement.value.value
+    return 1
+
+
 def core_requirements() -> list[str]:
     """What the core lifx integration's manifest pins, for this Home Assistant."""
     manifest = json.loads((ha_package() / "components" / "lifx" / "manifest.json").read_text())
     return list(manifest["requirements"])
 
 
-def install_core_requirements(cache: Path, wanted: list[str]) -> Path:
-    """The core integration's pinned requirements in a target folder of their own."""
+def install_core_requirements(
+    cache: Path, wanted: list[str], constraints: Path | None = None
+) -> Path:
+    """The core integration's pinned requirements in a target folder of their own.
+
+    Under Home Assistant's own pins, as Home Assistant would install them: `constraints`,
+    else the pinned Home Assistant's that scripts/setup keeps, when there.
+    """
     version = ha_version()
     target = cache / f"core-lifx-{version}"
     stamp = hashlib.sha256(json.dumps(wanted).encode()).hexdigest()
@@ -105,14 +150,23 @@ def install_core_requirements(cache: Path, wanted: list[str]) -> Path:
     if stamp_file.is_file() and stamp_file.read_text() == stamp:
         return target
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target)]
-    # Under Home Assistant's own pins, as Home Assistant would install them
-    constraints = ROOT / ".cache" / "setup" / f"package_constraints-{version}.txt"
-    if constraints.is_file():
+    if constraints is None:
+        pinned = ROOT / ".cache" / "setup" / f"package_constraints-{version}.txt"
+        constraints = pinned if pinned.is_file() else None
+    if constraints is not None:
         command += ["-c", str(constraints)]
     print(f"habench: installing {' '.join(wanted)} into {target}", file=sys.stderr)
     subprocess.run([*command, "--upgrade", *wanted], check=True)
     stamp_file.write_text(stamp)
     return target
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def write_config(
@@ -126,6 +180,10 @@ def write_config(
         "homeassistant:\n  name: LIFX bench\n  latitude: 51.5\n  longitude: -0.12\n"
         "  elevation: 0\n  unit_system: metric\n  time_zone: Europe/London\n"
         "  country: GB\n  currency: EUR\n"
+        # Home Assistant serves its frontend whatever the configuration says: on a port of
+        # its own, so that two sessions at once (the smoke) or a Home Assistant already on
+        # 8123 do not send one of them into recovery mode, without its integrations
+        f"http:\n  server_host: 127.0.0.1\n  server_port: {free_port()}\n"
         f"habench_probe:\n  port: {probe_port}\n"
         "logger:\n  default: warning\n"
         f"light:\n  - platform: group\n    name: Bench group\n    entities:\n{members}\n"

@@ -1,16 +1,36 @@
 """The Home Assistant bench's table: each figure's median over runs, its range, the ratio.
 
-The section lives between two markers in bench-results.md, so the library bench
-(scripts/bench) and this one (scripts/bench --ha) each rewrite only their own part.
+Each Home Assistant release line the bench runs on has its own section between its own
+two markers in bench-results.md (the pinned Home Assistant's ``habench``, the newest's
+``habench-2026.11``, ...), so the library bench (scripts/bench) and each run of this one
+(scripts/bench --ha, on the host and in scripts/test-latest's chroot) rewrite only their
+own part.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 import statistics
 
-START = "<!-- habench:start -->"
-END = "<!-- habench:end -->"
+# The pinned Home Assistant's section: the markers it has always had
+PINNED_KEY = "habench"
+_SECTIONS = re.compile(r"<!-- (habench[\w.-]*):start -->.*?<!-- \1:end -->", re.DOTALL)
+
+
+def markers(key: str = PINNED_KEY) -> tuple[str, str]:
+    """The start and end markers of one section."""
+    return f"<!-- {key}:start -->", f"<!-- {key}:end -->"
+
+
+START, END = markers()
+
+
+def section_key(ha_version: str, pinned_version: str) -> str:
+    """The section of a Home Assistant version: the pinned one's, else its release line's."""
+    if ha_version == pinned_version:
+        return PINNED_KEY
+    return f"{PINNED_KEY}-{'.'.join(ha_version.split('.')[:2])}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,17 +145,16 @@ def table(results: dict[str, Runs], titles: dict[str, str], devices: int, large:
     return "\n".join(lines)
 
 
-def merge_section(document: str, section: str) -> str:
-    """The document with the Home Assistant section replaced (or appended)."""
-    block = f"{START}\n{section.strip()}\n{END}"
-    if START in document and END in document:
-        before, rest = document.split(START, 1)
-        return before + block + rest.split(END, 1)[1]
+def merge_section(document: str, section: str, key: str = PINNED_KEY) -> str:
+    """The document with the section of `key` replaced (or appended); the others kept."""
+    start, end = markers(key)
+    block = f"{start}\n{section.strip()}\n{end}"
+    if start in document and end in document:
+        before, rest = document.split(start, 1)
+        return before + block + rest.split(end, 1)[1]
     return document.rstrip("\n") + "\n\n" + block + "\n"
 
 
 def kept_section(document: str) -> str:
-    """The Home Assistant section of a document, markers included ('' if none)."""
-    if START in document and END in document:
-        return START + document.split(START, 1)[1].split(END, 1)[0] + END
-    return ""
+    """Every Home Assistant section of a document, markers included ('' if none)."""
+    return "\n\n".join(found.group(0) for found in _SECTIONS.finditer(document))
