@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from datetime import UTC, datetime
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -289,9 +290,16 @@ def main() -> int:
     print(section)
     output = args.output or (None if record["smoke"] else RESULTS)
     if output is not None:
-        existing = output.read_text() if output.is_file() else ""
         key = section_key(record["ha_version"], pinned_ha_version())
-        output.write_text(merge_section(existing, section, key))
+        # Both Home Assistants' benches run at once (scripts/bench --ha) and each rewrites
+        # its own section: one at a time, each reading what the other wrote.
+        with output.open("a+") as document:
+            fcntl.flock(document, fcntl.LOCK_EX)
+            document.seek(0)
+            merged = merge_section(document.read(), section, key)
+            document.seek(0)
+            document.truncate()
+            document.write(merged)
         log(f"habench: wrote {output}")
     return 0
 
