@@ -257,6 +257,12 @@ class _Takeover:
                     remove_config_entry_id=core.entry.entry_id,
                 )
         await self.hass.config_entries.async_remove(core.entry.entry_id)
+        if core.entry.disabled_by is not None:
+            # A device the user had disabled stays so: its entry is disabled as core's was,
+            # and its entities with it, until the user enables it again.
+            await self.hass.config_entries.async_set_disabled_by(
+                self.entry.entry_id, core.entry.disabled_by
+            )
         return self.entry
 
     async def async_undo(self) -> None:

@@ -19,6 +19,7 @@ from homeassistant.config_entries import (
     SOURCE_IGNORE,
     SOURCE_USER,
     ConfigEntry,
+    ConfigEntryDisabler,
     ConfigEntryState,
     ConfigFlowResult,
 )
@@ -463,6 +464,38 @@ async def test_takeover_of_a_device_that_does_not_answer_changes_nothing(
     assert result["description_placeholders"]["host"] == "127.0.0.1"
     assert hass.config_entries.async_entries(CORE) == [desk.entry]
     assert _registries(hass, desk) == before
+
+
+async def test_takeover_of_a_disabled_core_entry_leaves_it_disabled(
+    hass: HomeAssistant, fleet: FakeFleet, freezer: FrozenDateTimeFactory
+) -> None:
+    serial = SERIALS["color_bulb"]
+    fleet.add("color_bulb", serial, label="Attic")
+    attic = _register_core(hass, serial, "Attic", ["", "identify"], release="2026.11")
+    await hass.config_entries.async_set_disabled_by(attic.entry.entry_id, ConfigEntryDisabler.USER)
+    await hass.async_block_till_done()
+    light = er.async_get(hass).async_get(attic.entity_ids[""])
+    assert light is not None
+    assert light.disabled_by is er.RegistryEntryDisabler.CONFIG_ENTRY
+
+    result = await _take_over(hass, freezer)
+
+    assert result["reason"] == "takeover_successful", result["description_placeholders"]
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    assert entry.disabled_by is ConfigEntryDisabler.USER
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert not hass.config_entries.async_entries(CORE)
+    moved = er.async_get(hass).async_get(attic.entity_ids[""])
+    assert moved is not None
+    assert (moved.platform, moved.disabled_by) == (DOMAIN, er.RegistryEntryDisabler.CONFIG_ENTRY)
+
+    # Enabled again, it runs the light under the id the user knew.
+    await hass.config_entries.async_set_disabled_by(entry.entry_id, None)
+    await _run(hass, freezer, hass.async_block_till_done())
+    assert entry.state is ConfigEntryState.LOADED
+    state = hass.states.get(attic.entity_ids[""])
+    assert state is not None
+    assert state.state == "off"
 
 
 async def test_menu_leads_to_the_scan_as_well(
