@@ -19,14 +19,14 @@ BULB = {"serial": "d073d5ba0001", "host": "127.42.0.2", "label": "Bench 002"}
 
 
 def test_core_on_aiolifx_gets_version_1_entries_keyed_by_a_mac() -> None:
-    entry = Integration("core", "lifx", "core lifx", "127.42", Path("/x")).entry(BULB)
+    entry = Integration("core", "lifx", "core lifx", "127.42", "127.46", Path("/x")).entry(BULB)
     assert entry["version"] == 1
     assert entry["unique_id"] == "d0:73:d5:ba:00:01"
     assert entry["data"] == {"host": "127.42.0.2"}
 
 
 def test_core_on_lifx_async_gets_version_2_entries_keyed_by_the_raw_serial() -> None:
-    core = Integration("core", "lifx", "core lifx", "127.42", Path("/x"), entry_version=2)
+    core = Integration("core", "lifx", "core lifx", "127.42", "127.46", Path("/x"), entry_version=2)
     entry = core.entry(BULB)
     assert entry["version"] == 2
     assert entry["unique_id"] == "d073d5ba0001"
@@ -34,7 +34,7 @@ def test_core_on_lifx_async_gets_version_2_entries_keyed_by_the_raw_serial() -> 
 
 
 def test_lifx_lan_entries_do_not_depend_on_cores_version() -> None:
-    entry = Integration("lifx_lan", "lifx_lan", "lifx_lan", "127.43").entry(BULB)
+    entry = Integration("lifx_lan", "lifx_lan", "lifx_lan", "127.43", "127.47").entry(BULB)
     assert (entry["version"], entry["unique_id"]) == (1, "d073d5ba0001")
     assert entry["data"] == {"host": "127.42.0.2", "port": 56700}
 

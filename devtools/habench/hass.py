@@ -46,6 +46,8 @@ class Integration:
     title: str
     # Where its fleet listens (127.42.x.y, ...): two sessions may run at once
     address_prefix: str
+    # Where its large fleet listens: that session runs beside the other one's last steps
+    large_prefix: str
     # PYTHONPATH of its Home Assistant process (the core integration's requirements)
     extra_path: Path | None = None
     # The VERSION of the integration's config flow, whose entries are written

@@ -9,7 +9,7 @@ from Home Assistant's own states (``last_changed``), service calls timed by the 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, replace
 import math
 from pathlib import Path
@@ -289,26 +289,52 @@ class Session:
             self.figures["slow_datagrams_per_command"] = copies / commands
 
 
+async def _timed(session: Session, step: Coroutine[Any, Any, None]) -> None:
+    """Await one measurement; log how long it took (where a bench run's time goes)."""
+    start = time.monotonic()
+    await step
+    name = getattr(step, "__qualname__", "a step").removeprefix("Session.")
+    who = f"{session.integration.key}, {session.plan.devices} bulbs"
+    log(f"habench: {who}: {name} took {time.monotonic() - start:.1f} s")
+
+
 async def run_session(
-    plan: Plan, integration: Integration, workdir: Path, probe_port: int
+    plan: Plan,
+    integration: Integration,
+    workdir: Path,
+    probe_port: int,
+    alongside: Callable[[], Coroutine[Any, Any, Figures]] | None = None,
 ) -> Figures:
-    """A fresh fleet and Home Assistant, every measurement in turn, both stopped."""
+    """A fresh fleet and Home Assistant, every measurement in turn, both stopped.
+
+    `alongside` (the large fleet's session) starts when the bulbs are unplugged: from
+    then on this Home Assistant mostly waits, for bulbs to go and to come back, and what
+    it measures is counted in datagrams and seconds, not in CPU or milliseconds.
+    """
     fleet = await Fleet.start(plan.devices, integration.address_prefix)
     config_dir = workdir / f"{integration.key}-{time.time_ns()}"
     hass: Hass | None = None
+    beside: asyncio.Task[Figures] | None = None
     try:
         write_config(config_dir, integration, fleet.devices, probe_port)
         hass = await Hass.start(config_dir, integration)
         session = Session(plan, integration, fleet, hass)
         await session.start(probe_port)
-        steps = (session.poll_cost, session.latency, session.group, session.scene)
-        for step in (*steps, session.unplugged):
-            await step()
-        await session.slow()
+        for step in (session.poll_cost, session.latency, session.group, session.scene):
+            await _timed(session, step())
+        if alongside is not None:
+            beside = asyncio.create_task(alongside())
+        for step in (session.unplugged, session.slow):
+            await _timed(session, step())
         # Last: tracing slows everything after it
-        await session.memory(config_dir)
+        await _timed(session, session.memory(config_dir))
+        if beside is not None:
+            return session.figures | await beside
         return session.figures
     finally:
+        if beside is not None and not beside.done():
+            beside.cancel()
+            await asyncio.gather(beside, return_exceptions=True)
         if hass is not None:
             await hass.stop()
         await fleet.stop()
@@ -323,7 +349,7 @@ async def run_large_session(
 ) -> Figures:
     """A fleet of plan.large_devices: start-up, poll cost and memory, nothing else."""
     large = replace(plan, devices=plan.large_devices)
-    fleet = await Fleet.start(large.devices, integration.address_prefix)
+    fleet = await Fleet.start(large.devices, integration.large_prefix)
     config_dir = workdir / f"{integration.key}-large-{time.time_ns()}"
     hass: Hass | None = None
     try:
@@ -331,8 +357,8 @@ async def run_large_session(
         hass = await Hass.start(config_dir, integration)
         session = Session(large, integration, fleet, hass)
         await session.start(probe_port)
-        await session.poll_cost()
-        await session.memory(config_dir)
+        await _timed(session, session.poll_cost())
+        await _timed(session, session.memory(config_dir))
         return {f"{key}{LARGE}": value for key, value in session.figures.items()}
     finally:
         if hass is not None:
