@@ -251,7 +251,10 @@ def main() -> int:
     parser.add_argument(
         "--json",
         type=Path,
-        help=f"the run's record, saved after each session ({CACHE}/last-run-HA_VERSION.json)",
+        help=(
+            "the run's record, saved after each session"
+            f" ({CACHE}/last-run-HA_VERSION.json; a smoke's: last-smoke-...)"
+        ),
     )
     parser.add_argument("--report-from", type=Path, help="only write the report of a record")
     parser.add_argument("--keep", action="store_true", help="keep the config folders")
@@ -292,7 +295,9 @@ def main() -> int:
             "results": {"core": [], "lifx_lan": []},
         }
         # Each Home Assistant version its own record: --report-from rewrites its report
-        save = args.json or CACHE / f"last-run-{record['ha_version']}.json"
+        # (a smoke's apart: it must not replace the last full run's)
+        kind = "smoke" if args.smoke else "run"
+        save = args.json or CACHE / f"last-{kind}-{record['ha_version']}.json"
         workdir = Path(tempfile.mkdtemp(prefix="habench-", dir=CACHE))
         start = time.monotonic()
         try:
