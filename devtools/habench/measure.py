@@ -311,7 +311,7 @@ async def run_session(
     then on this Home Assistant mostly waits, for bulbs to go and to come back, and what
     it measures is counted in datagrams and seconds, not in CPU or milliseconds.
     """
-    fleet = await Fleet.start(plan.devices, integration.address_prefix)
+    fleet = await Fleet.start(plan.devices, integration.address_prefix, integration.fleet_cpu)
     config_dir = workdir / f"{integration.key}-{time.time_ns()}"
     hass: Hass | None = None
     beside: asyncio.Task[Figures] | None = None
@@ -349,7 +349,7 @@ async def run_large_session(
 ) -> Figures:
     """A fleet of plan.large_devices: start-up, poll cost and memory, nothing else."""
     large = replace(plan, devices=plan.large_devices)
-    fleet = await Fleet.start(large.devices, integration.large_prefix)
+    fleet = await Fleet.start(large.devices, integration.large_prefix, integration.fleet_cpu)
     config_dir = workdir / f"{integration.key}-large-{time.time_ns()}"
     hass: Hass | None = None
     try:
