@@ -48,15 +48,16 @@ EXIT_NO_CORE = 3
 
 FULL = Plan(
     devices=50,
-    settle=5.0,
+    settle=3.0,
     poll_window=30.0,
     latency_commands=20,
     command_gap=0.25,
     group_actions=8,
     group_gap=0.5,
     unplugged_share=0.2,
-    unplugged_window=30.0,
-    # Longer than core's 18 s between tries and lifx_lan's 15 s between probes
+    # Counted from bulbs unplugged at every phase of the schedules (see power_back_span)
+    unplugged_window=24.0,
+    # Longer than core's 18 s between tries and lifx_lan's 16 s between probes
     power_back_span=20.0,
     # The core integration gives a silent bulb 90 s (5 tries of 18 s) before it fails a poll
     unavailable_timeout=150.0,
@@ -240,10 +241,11 @@ How each figure is taken (devtools/habench/):
   code (core: homeassistant/components/lifx and its requirements' folder; lifx_lan:
   custom_components/lifx_lan), divided by the devices. Code imported once is not in it
   (it was imported before tracing).
-- Unplugged: every fifth bulb stops answering (datagrams to it still counted); once all
-  of them show unavailable, datagrams to them over {plan.unplugged_window:.0f} s; then
-  power back to one after another, spread over {plan.power_back_span:.0f} s (so that each
-  meets its integration's retry schedule at another phase), and the time from its power
+- Unplugged: every fifth bulb stops answering (datagrams to it still counted), one after
+  another, spread over {plan.power_back_span:.0f} s (so that each meets its integration's
+  retry schedule at another phase), and the time from each one's unplugging to its showing
+  unavailable; once all of them do, datagrams to them over {plan.unplugged_window:.0f} s;
+  then power back to one after another, spread the same way, and the time from its power
   to its showing available. Broadcasts (searches for lost
   devices) go to the machine's network interfaces, not to the fake bulbs, and are not
   counted.

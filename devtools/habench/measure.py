@@ -240,11 +240,20 @@ class Session:
         step = max(1, round(1 / plan.unplugged_share))
         lost = [device["serial"] for device in self.fleet.devices[::step]]
         entities = [self.lights[serial] for serial in lost]
-        await self.fleet.online(lost, False)
-        off = time.time_ns()
+        # Unplugged one after another, over the same span as power comes back: bulbs
+        # unplugged at once stay in step, so a window of traffic catches every one of them
+        # at the same phase of its integration's schedule (it counted one probe in 30 s
+        # where lifx_lan sends one every 16 s); one after another, each at another phase.
+        unplugged_at: list[int] = []
+        for serial in lost:
+            await self.fleet.online([serial], False)
+            unplugged_at.append(time.time_ns())
+            await asyncio.sleep(plan.power_back_span / len(lost))
         gone = await self.wait(entities, False, plan.unavailable_timeout)
         if gone is not None:
-            self.figures["unplugged_to_unavailable_s"] = (max(gone) - off) / NS
+            self.figures["unplugged_to_unavailable_s"] = (
+                max(stamp - off for stamp, off in zip(gone, unplugged_at, strict=True)) / NS
+            )
         # Steady state: what bulbs off for hours cost, counted where it arrives
         await self.fleet.arrivals()
         start = time.monotonic()

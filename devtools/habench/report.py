@@ -59,7 +59,7 @@ ROWS: tuple[Row, ...] = (
     Row("scene_missed", "Scene: bulbs that got no command (all actions)", "bulbs", 0),
     Row("startup_s", "Start-up: Home Assistant start to every light available", "s", 2),
     Row("memory_kib_per_device", "Memory of the integration per device (tracemalloc)", "KiB", 1),
-    Row("unplugged_to_unavailable_s", "Unplugged 20 %: until the last shows unavailable", "s", 1),
+    Row("unplugged_to_unavailable_s", "Unplugged 20 %: until unavailable, slowest bulb", "s", 1),
     Row("unplugged_datagrams_per_bulb_min", "Unplugged 20 %: datagrams per lost bulb", "/min", 2),
     Row("unplugged_back_p50_s", "Power back: until available, median bulb", "s", 1),
     Row("unplugged_back_worst_s", "Power back: until available, last bulb", "s", 1),

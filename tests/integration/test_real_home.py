@@ -263,3 +263,28 @@ async def test_set_zones_with_one_invalid_strip_changes_no_strip(
     assert (list(long_strip.zones), list(short_strip.zones)) == before
     assert (len(long_strip.received), len(short_strip.received)) == received
     assert hass.states.get("light.strip").state == STATE_ON
+
+
+async def test_a_bulb_off_at_the_wall_is_asked_one_datagram_every_15_s(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Off for ten minutes: one echo request each check, no poll, no retransmission."""
+    _, fake = await add_device("color_bulb", power=65535)
+    fake.online = False
+    await advance(hass, freezer, 60)
+    assert hass.states.get("light.color_bulb").state == STATE_UNAVAILABLE
+    since = len(fleet.raw_received)
+    await advance(hass, freezer, 600)
+    target = bytes.fromhex(fake.serial)
+    kinds = [
+        int.from_bytes(data[32:34], "little")
+        for data in fleet.raw_received[since:]
+        if data[8:14] == target
+    ]
+    assert set(kinds) == {m.DeviceEchoRequest.pkt_type}
+    # A check every 15 s, plus the second the unanswered echo waits: 0.0625 per second at
+    # most, under the 0.1 per second a lost bulb may cost
+    assert 600 / 16 <= len(kinds) <= 600 / 15
