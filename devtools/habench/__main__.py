@@ -49,6 +49,7 @@ EXIT_NO_CORE = 3
 FULL = Plan(
     devices=50,
     settle=3.0,
+    poll_settle=15.0,
     poll_window=30.0,
     latency_commands=20,
     command_gap=0.25,
@@ -75,6 +76,7 @@ FULL = Plan(
 SMOKE = Plan(
     devices=5,
     settle=1.0,
+    poll_settle=1.0,
     # A poll round (10 s) or more
     poll_window=11.0,
     latency_commands=3,
@@ -224,8 +226,9 @@ How each figure is taken (devtools/habench/):
   config flows write them, every option at its default. Both integrations poll every
   10 s by default, so the default interval and 10 s are the same row.
 - Poll: CPU time of the Home Assistant process (every thread's run time in
-  /proc/PID/task/*/schedstat, to the nanosecond) over {plan.poll_window:.0f} s
-  after every light is available, and every datagram the bulbs received in that time.
+  /proc/PID/task/*/schedstat, to the nanosecond) over {plan.poll_window:.0f} s, from
+  {plan.poll_settle:.0f} s after every light is available (start-up's own work done), and
+  every datagram the bulbs received in that time.
 - turn_on: {plan.latency_commands} blocking `light.turn_on` calls to one bulb, made inside
   Home Assistant by the bench's probe integration, brightness alternating; the time
   from before the call to the kernel's receive stamp of the first command datagram

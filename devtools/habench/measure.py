@@ -54,6 +54,9 @@ class Plan:
 
     devices: int
     settle: float
+    # After start-up, before poll cost is taken: start-up's own work (registry writes
+    # 10 s after the last change, say) is over by then
+    poll_settle: float
     poll_window: float
     latency_commands: int
     command_gap: float
@@ -160,7 +163,7 @@ class Session:
 
     async def poll_cost(self) -> None:
         """CPU of Home Assistant and datagrams at the bulbs over whole poll intervals."""
-        await asyncio.sleep(self.plan.settle)
+        await asyncio.sleep(self.plan.poll_settle)
         await self.fleet.arrivals()
         cpu, start = self.hass.cpu_seconds(), time.monotonic()
         await asyncio.sleep(self.plan.poll_window)

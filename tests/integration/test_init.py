@@ -12,6 +12,7 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.lifx_lan.const import DOMAIN
+from custom_components.lifx_lan.coordinator import LOST_CHECK_INTERVAL
 from custom_components.lifx_lan.network import LifxNetwork
 from devtools.fake_lifx import FakeFleet
 from tests.integration.conftest import AddDevice, advance
@@ -115,7 +116,8 @@ async def test_poll_marks_unavailable_and_back(
     await hass.async_block_till_done()
     assert hass.states.get("light.color_bulb").state == STATE_UNAVAILABLE
     fake.online = True
-    await advance(hass, freezer, 10)
+    # Asked again within the lost-device check interval
+    await advance(hass, freezer, LOST_CHECK_INTERVAL + 1)
     await hass.async_block_till_done()
     assert hass.states.get("light.color_bulb").state == STATE_ON
 

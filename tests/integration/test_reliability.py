@@ -122,6 +122,33 @@ async def test_vanished_device_found_at_a_new_address_logs_once_each_way(
         moved.close()
 
 
+async def test_a_poll_waiting_at_the_old_address_when_the_bulb_moves_asks_the_new_one(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    fleet: FakeFleet,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry, fake = await add_device("color_bulb", power=65535)
+    changes = track_availability(hass, ENTITY)
+    fake.online = False
+    # The next poll goes out, and waits for an answer at the old address
+    await advance(hass, freezer, 10.8)
+    moved = await FakeFleet.start("127.0.0.2", fleet.port)
+    try:
+        moved.add("color_bulb", fake.serial, power=65535, label="Color Bulb")
+        hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: "127.0.0.2"})
+        # The poll at the old address runs out; it is not a missed poll: the bulb is asked
+        # where it is now, and answers
+        await advance(hass, freezer, 6)
+        assert moved.raw_received
+        assert entry.runtime_data.missed_polls == 0
+        assert hass.states.get(ENTITY).state == STATE_ON
+        assert changes == []
+    finally:
+        await hass.config_entries.async_unload(entry.entry_id)
+        moved.close()
+
+
 async def test_one_missed_poll_keeps_the_device_available(
     hass: HomeAssistant, add_device: AddDevice, freezer: FrozenDateTimeFactory
 ) -> None:
