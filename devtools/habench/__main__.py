@@ -248,8 +248,8 @@ How each figure is taken (devtools/habench/):
   another, spread over {plan.power_back_span:.0f} s (so that each meets its integration's
   retry schedule at another phase), and the time from each one's unplugging to its showing
   unavailable; once all of them do, datagrams to them over {plan.unplugged_window:.0f} s;
-  then power back to one after another, spread the same way, and the time from its power
-  to its showing available. Broadcasts (searches for lost
+  then power back to one after another in the reverse order, spread the same way, and the
+  time from its power to its showing available. Broadcasts (searches for lost
   devices) go to the machine's network interfaces, not to the fake bulbs, and are not
   counted.
 - {plan.large_devices} devices: a session of its own per integration and run, with a fleet of

@@ -268,16 +268,19 @@ class Session:
         # Power comes back to one bulb after another, spread over a span longer than either
         # integration's retry period: each bulb meets its integration's schedule at another
         # phase, so the median and the worst are those of a bulb plugged in at any moment.
-        back_on: list[int] = []
-        for serial in lost:
+        # In the reverse order of unplugging: in the same order, each bulb would be back
+        # about the same time after its own unplugging, and meet its schedule at much the
+        # same phase as the others.
+        back_on: dict[str, int] = {}
+        for serial in reversed(lost):
             await self.fleet.online([serial], True)
-            back_on.append(time.time_ns())
+            back_on[serial] = time.time_ns()
             await asyncio.sleep(plan.power_back_span / len(lost))
         if gone is None:
             return
         back = await self.wait(entities, True, plan.available_timeout)
         if back is not None:
-            delays = [(stamp - on) / NS for stamp, on in zip(back, back_on, strict=True)]
+            delays = [(stamp - back_on[s]) / NS for stamp, s in zip(back, lost, strict=True)]
             self.figures["unplugged_back_p50_s"] = statistics.median(delays)
             self.figures["unplugged_back_worst_s"] = max(delays)
 
