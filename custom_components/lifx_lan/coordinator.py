@@ -265,8 +265,12 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
 
         Home Assistant does not hold a scheduled refresh back while a requested one runs:
         when the device is found at a new address during a check, the silence the check
-        met at the old address is stale, and is not reported.
+        met at the old address is stale, and is not reported. Nor does it stop every
+        refresh when it stops (its last stage runs timers again): the socket is closed by
+        then (network.py), and the last state stays shown rather than an error logged.
         """
+        if self._stopped() and self.data is not None:
+            return self.data
         if self.lost:
             asked = self.device.address
             answering = await self.device.is_answering()
@@ -282,6 +286,8 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
                 return await self._async_update_data()
             return self._missed_poll(err)
         except LifxError as err:
+            if self._stopped() and self.data is not None:
+                return self.data
             raise self._update_failed(err) from err
         if self.missed_polls or self.lost:
             self.network.lost.async_back(self.serial)
@@ -292,6 +298,10 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         if self._hold is not None and self.hass.loop.time() < self._hold_until:
             data = self._hold(data)
         return data
+
+    def _stopped(self) -> bool:
+        """Whether Home Assistant stops and the socket is closed (it may close during a poll)."""
+        return self.network.stopped
 
     def _missed_poll(self, error: LifxTimeoutError) -> LifxData:
         """No answer to a poll: tolerate one, then go unavailable; either way look around."""

@@ -79,6 +79,8 @@ class LifxNetwork:
         """Nothing is opened until someone needs the client."""
         self.hass = hass
         self.client: LifxClient | None = None
+        # Home Assistant is stopping and the socket is closed, while entries stay loaded
+        self.stopped = False
         self._users = 0
         self._entries = 0
         self._cancel_scan: Callable[[], None] | None = None
@@ -206,6 +208,7 @@ class LifxNetwork:
     async def _async_stop(self, _: Event) -> None:
         """Home Assistant stops: close the socket even though entries stay loaded."""
         self._cancel_stop_listener = None
+        self.stopped = True
         self._stop_background()
         if self.client is not None:
             client, self.client = self.client, None

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_HOST, STATE_ON, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    CONF_HOST,
+    EVENT_HOMEASSISTANT_STOP,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
 
@@ -160,3 +166,24 @@ async def test_entries_set_up_together_share_one_socket(
         await hass.config_entries.async_unload(entry.entry_id)
     assert network.client is None
     assert not next(iter(clients)).is_open
+
+
+async def test_stopping_home_assistant_closes_the_socket_and_logs_no_poll_error(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    network: LifxNetwork,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Entries stay loaded while Home Assistant stops; their polls must not hit the socket."""
+    await add_device("color_bulb", power=65535)
+    hass.set_state(CoreState.stopping)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+    await hass.async_block_till_done()
+    assert network.client is None
+    # Its last stage: no longer "stopping", timers still run
+    hass.set_state(CoreState.not_running)
+    await advance(hass, freezer, 30)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert hass.states.get("light.color_bulb").state == STATE_ON
+    hass.set_state(CoreState.running)
