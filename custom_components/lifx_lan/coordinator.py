@@ -49,8 +49,9 @@ LOST_COMMAND_SCHEDULE = RetrySchedule(gaps=(0.1, 0.2, 0.3), deadline=1.5)
 # A device off at the wall is asked with one datagram this often (at least; never more
 # often than it is polled) whether it is back: cheap, yet a bulb that gets its power back
 # is available again within this, plus the time to poll it. With the second an unanswered
-# echo waits, one datagram every 23 s: 2.6 a minute, fewer than Home Assistant's core
-# integration on aiolifx sends a lost bulb (2.75, scripts/bench --ha), which was the bar.
+# echo waits and Home Assistant's rounding, one datagram every 24 s: 2.5 a minute, no more
+# than Home Assistant's core integration on aiolifx sends a lost bulb (2.5-2.75 in
+# scripts/bench --ha), which is the bar.
 LOST_CHECK_INTERVAL = 22.0
 
 type Send = Callable[[LifxDevice], Awaitable[None]]
@@ -266,11 +267,9 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         Home Assistant does not hold a scheduled refresh back while a requested one runs:
         when the device is found at a new address during a check, the silence the check
         met at the old address is stale, and is not reported. Nor does it stop every
-        refresh when it stops (its last stage runs timers again): the socket is closed by
-        then (network.py), and the last state stays shown rather than an error logged.
+        refresh when it stops (its last stage runs timers again): a poll that meets the
+        socket closed for the stop (network.py) keeps the last state, with no error logged.
         """
-        if self._stopped() and self.data is not None:
-            return self.data
         if self.lost:
             asked = self.device.address
             answering = await self.device.is_answering()
@@ -286,7 +285,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
                 return await self._async_update_data()
             return self._missed_poll(err)
         except LifxError as err:
-            if self._stopped() and self.data is not None:
+            if self.network.stopped and self.data is not None:
                 return self.data
             raise self._update_failed(err) from err
         if self.missed_polls or self.lost:
@@ -298,10 +297,6 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         if self._hold is not None and self.hass.loop.time() < self._hold_until:
             data = self._hold(data)
         return data
-
-    def _stopped(self) -> bool:
-        """Whether Home Assistant stops and the socket is closed (it may close during a poll)."""
-        return self.network.stopped
 
     def _missed_poll(self, error: LifxTimeoutError) -> LifxData:
         """No answer to a poll: tolerate one, then go unavailable; either way look around."""

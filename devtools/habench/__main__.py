@@ -58,7 +58,9 @@ FULL = Plan(
     unplugged_share=0.2,
     # Counted from bulbs unplugged at every phase of the schedules (see power_back_span)
     unplugged_window=24.0,
-    # Longer than core's 18 s between tries and lifx_lan's 16 s between probes
+    # Longer than core's 18 s between tries, shorter than lifx_lan's 24 s between checks
+    # of a lost bulb (so its phases are not all sampled): a longer span would take the run
+    # over 15 minutes
     power_back_span=20.0,
     # The core integration gives a silent bulb 90 s (5 tries of 18 s) before it fails a poll
     unavailable_timeout=150.0,

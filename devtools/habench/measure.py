@@ -247,15 +247,11 @@ class Session:
         # unplugged at once stay in step, so a window of traffic catches every one of them
         # at the same phase of its integration's schedule (it counted one probe in 30 s
         # where lifx_lan sends one every 16 s); one after another, each at another phase.
-        unplugged_at: list[int] = []
-        for serial in lost:
-            await self.fleet.online([serial], False)
-            unplugged_at.append(time.time_ns())
-            await asyncio.sleep(plan.power_back_span / len(lost))
+        unplugged_at = await self._one_after_another(lost, online=False)
         gone = await self.wait(entities, False, plan.unavailable_timeout)
         if gone is not None:
             self.figures["unplugged_to_unavailable_s"] = (
-                max(stamp - off for stamp, off in zip(gone, unplugged_at, strict=True)) / NS
+                max(stamp - unplugged_at[s] for stamp, s in zip(gone, lost, strict=True)) / NS
             )
         # Steady state: what bulbs off for hours cost, counted where it arrives
         await self.fleet.arrivals()
@@ -271,11 +267,7 @@ class Session:
         # In the reverse order of unplugging: in the same order, each bulb would be back
         # about the same time after its own unplugging, and meet its schedule at much the
         # same phase as the others.
-        back_on: dict[str, int] = {}
-        for serial in reversed(lost):
-            await self.fleet.online([serial], True)
-            back_on[serial] = time.time_ns()
-            await asyncio.sleep(plan.power_back_span / len(lost))
+        back_on = await self._one_after_another(lost[::-1], online=True)
         if gone is None:
             return
         back = await self.wait(entities, True, plan.available_timeout)
@@ -283,6 +275,15 @@ class Session:
             delays = [(stamp - back_on[s]) / NS for stamp, s in zip(back, lost, strict=True)]
             self.figures["unplugged_back_p50_s"] = statistics.median(delays)
             self.figures["unplugged_back_worst_s"] = max(delays)
+
+    async def _one_after_another(self, serials: list[str], *, online: bool) -> dict[str, int]:
+        """Plug bulbs in or out one at a time over power_back_span: when each one was."""
+        when: dict[str, int] = {}
+        for serial in serials:
+            await self.fleet.online([serial], online)
+            when[serial] = time.time_ns()
+            await asyncio.sleep(self.plan.power_back_span / len(serials))
+        return when
 
     async def slow(self) -> None:
         """Bulbs answering 150 ms late: command datagrams each command costs."""

@@ -20,6 +20,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 
 from custom_components.lifx_lan.const import DOMAIN
+from custom_components.lifx_lan.coordinator import LOST_CHECK_INTERVAL
 from custom_components.lifx_lan.network import LifxNetwork
 from custom_components.lifx_lan.protocol import make_hsbk, messages as m
 from devtools.fake_lifx import FakeFleet
@@ -265,7 +266,7 @@ async def test_set_zones_with_one_invalid_strip_changes_no_strip(
     assert hass.states.get("light.strip").state == STATE_ON
 
 
-async def test_a_bulb_off_at_the_wall_is_asked_one_datagram_every_22_s(
+async def test_a_bulb_off_at_the_wall_is_asked_one_datagram_per_check(
     hass: HomeAssistant,
     add_device: AddDevice,
     fleet: FakeFleet,
@@ -285,6 +286,7 @@ async def test_a_bulb_off_at_the_wall_is_asked_one_datagram_every_22_s(
         if data[8:14] == target
     ]
     assert set(kinds) == {m.DeviceEchoRequest.pkt_type}
-    # A check every 22 s, plus the second the unanswered echo waits: 0.045 per second at
-    # most, under the 0.1 per second a lost bulb may cost
-    assert 600 // 23 <= len(kinds) <= 600 // 22 + 1
+    # A check every LOST_CHECK_INTERVAL, plus the second the unanswered echo waits: under
+    # the 0.1 datagram per second a lost bulb may cost
+    assert 600 // (LOST_CHECK_INTERVAL + 1) <= len(kinds) <= 600 // LOST_CHECK_INTERVAL + 1
+    assert len(kinds) / 600 < 0.1
