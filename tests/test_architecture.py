@@ -22,6 +22,7 @@ ROOMS: dict[str, int] = {
     "describe": NETWORK,
     "network": NETWORK,
     "reacquire": NETWORK,
+    "polling": NETWORK,
     "coordinator": DEVICE,
     "devices": DEVICE,
     "adopt": DEVICE,

@@ -8,10 +8,9 @@ shows while a device is missing or fading, and in what order commands run.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -48,11 +47,10 @@ MISSED_POLLS_BEFORE_UNAVAILABLE = 2
 LOST_COMMAND_SCHEDULE = RetrySchedule(gaps=(0.1, 0.2, 0.3), deadline=1.5)
 # A device off at the wall is asked with one datagram this often (at least; never more
 # often than it is polled) whether it is back: cheap, yet a bulb that gets its power back
-# is available again within this, plus the time to poll it. With the second an unanswered
-# echo waits and Home Assistant's rounding, one datagram every 24 s: 2.5 a minute, no more
-# than Home Assistant's core integration on aiolifx sends a lost bulb (2.5-2.75 in
+# is available again within this, plus the time to poll it. 2.5 datagrams a minute, no
+# more than Home Assistant's core integration on aiolifx sends a lost bulb (2.5-2.75 in
 # scripts/bench --ha), which is the bar.
-LOST_CHECK_INTERVAL = 22.0
+LOST_CHECK_INTERVAL = 24.0
 
 type Send = Callable[[LifxDevice], Awaitable[None]]
 type Update = Callable[[DeviceState], DeviceState]
@@ -129,12 +127,16 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             LOGGER,
             config_entry=entry,
             name=f"LIFX {entry.unique_id}",
-            update_interval=timedelta(seconds=self._poll_interval(entry)),
+            # Polls are started by the network's clock (polling.py), in rounds shared
+            # by every device, rather than by a timer of Home Assistant's per device.
+            update_interval=None,
             # Most polls find nothing changed; entities are only written when data differs,
             # which is what keeps 200 devices cheap.
             always_update=False,
         )
         self.network = network
+        # Seconds from one poll's start to the next (longer while the device is lost)
+        self.poll_every = self._poll_interval(entry)
         assert entry.unique_id is not None
         self.device = LifxDevice(
             client,
@@ -167,6 +169,12 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
     @staticmethod
     def _poll_interval(entry: LifxConfigEntry) -> float:
         return float(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
+
+    def start_poll(self, poll: Coroutine[Any, Any, None]) -> None:
+        """Run a poll the clock started; unloading the entry cancels it."""
+        self.config_entry.async_create_background_task(
+            self.hass, poll, name=f"{self.name} poll", eager_start=True
+        )
 
     @property
     def serial(self) -> str:
@@ -292,7 +300,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             self.network.lost.async_back(self.serial)
             self.missed_polls = 0
             self.lost = False
-            self.update_interval = timedelta(seconds=self._poll_interval(self.config_entry))
+            self.poll_every = self._poll_interval(self.config_entry)
         self.device.schedule = None
         if self._hold is not None and self.hass.loop.time() < self._hold_until:
             data = self._hold(data)
@@ -309,9 +317,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             LOGGER.debug("%s missed a poll (%s); keeping it available", self.serial, error)
             return self.data
         self.lost = True
-        self.update_interval = timedelta(
-            seconds=max(LOST_CHECK_INTERVAL, self._poll_interval(self.config_entry))
-        )
+        self.poll_every = max(LOST_CHECK_INTERVAL, self._poll_interval(self.config_entry))
         raise self._update_failed(error) from error
 
     def _update_failed(self, error: LifxError) -> UpdateFailed:
@@ -389,7 +395,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
     async def async_entry_updated(self, hass: HomeAssistant, entry: LifxConfigEntry) -> None:
         """Options or address changed."""
         moved = self.follow(entry.data[CONF_HOST], entry.data[CONF_PORT])
-        self.update_interval = timedelta(seconds=self._poll_interval(entry))
+        self.poll_every = self._poll_interval(entry)
         if moved and (self.lost or self.missed_polls):
             # Found at its new address: poll it there now rather than at the next check
             self.lost = False

@@ -56,9 +56,7 @@ def _coordinator_data(coordinator: LifxCoordinator) -> dict[str, Any]:
         "group": None if profile is None else profile.group,
         "tiles": [] if profile is None else [asdict(tile) for tile in profile.chain],
         "relay_count": 0 if profile is None else profile.relay_count,
-        "poll_interval_s": coordinator.update_interval.total_seconds()
-        if coordinator.update_interval
-        else None,
+        "poll_interval_s": coordinator.poll_every,
         "last_update_success": coordinator.last_update_success,
         "state": None if data is None else asdict(data),
         "link": None

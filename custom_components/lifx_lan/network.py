@@ -38,6 +38,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
+from .polling import PollClock
 from .protocol import (
     DeviceAddress,
     DiscoveredDevice,
@@ -93,6 +94,7 @@ class LifxNetwork:
         # Loaded devices, and those of them that stopped answering
         self.coordinators: dict[str, LifxCoordinator] = {}
         self.lost = LostDevices(hass, self)
+        self.polls = PollClock(hass)
         self._verifying: set[str] = set()
         self._rivals_logged: set[tuple[str, str, int]] = set()
         self.describe_slots = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
@@ -195,6 +197,7 @@ class LifxNetwork:
         """A device is unloaded: forget it, and what the client kept of it."""
         if self.coordinators.get(coordinator.serial) is coordinator:
             del self.coordinators[coordinator.serial]
+        self.polls.remove(coordinator)
         self.lost.async_back(coordinator.serial)
         if self.client is not None:
             self.client.forget(coordinator.serial)
@@ -209,6 +212,7 @@ class LifxNetwork:
         """Home Assistant stops: close the socket even though entries stay loaded."""
         self._cancel_stop_listener = None
         self.stopped = True
+        self.polls.stop()
         self._stop_background()
         if self.client is not None:
             client, self.client = self.client, None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable
-from datetime import timedelta
 from ipaddress import IPv4Address
 from typing import Any
 
@@ -1071,7 +1070,7 @@ async def test_options_poll_interval_is_saved_and_applied(
 ) -> None:
     entry, _ = await add_device("color_bulb")
     coordinator = entry.runtime_data
-    assert coordinator.update_interval == timedelta(seconds=DEFAULT_POLL_INTERVAL)
+    assert coordinator.poll_every == DEFAULT_POLL_INTERVAL
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -1087,7 +1086,7 @@ async def test_options_poll_interval_is_saved_and_applied(
     assert entry.options == {CONF_POLL_INTERVAL: 42}
     assert isinstance(entry.options[CONF_POLL_INTERVAL], int)
     assert entry.runtime_data is coordinator
-    assert coordinator.update_interval == timedelta(seconds=42)
+    assert coordinator.poll_every == 42
 
     # The next options form starts from the saved value.
     result = await hass.config_entries.options.async_init(entry.entry_id)
