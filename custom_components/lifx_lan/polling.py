@@ -1,12 +1,13 @@
-"""When devices are polled: every device due in the same second is polled in one round.
+"""When devices are polled: in rounds, every device due at the same time in one burst.
 
 Home Assistant gives each DataUpdateCoordinator a random fraction of a second of its own,
 so that a hundred integrations do not all wake at once. For fifty LIFX devices that means
 fifty wake-ups of the event loop every poll interval, and fifty more for their answers,
-each one a trip through the kernel that costs far more than the poll itself (measured in
-scripts/bench --ha: 0.16-0.19 % of a core for 50 bulbs, 0.05 % with one fraction for all).
-Here the devices share one fraction, picked as Home Assistant picks its own, so devices
-set up in the same second are asked in one burst and their answers come back together.
+each one a trip through the kernel that costs far more than the poll itself (Home
+Assistant's CPU with 50 bulbs: 0.16-0.19 % of a core; 0.05 % with one fraction for all).
+Here the devices share one fraction, picked as Home Assistant picks its own, and a device
+just set up joins the round of those set up a few seconds before it: they are asked in one
+burst and their answers come back together.
 
 A device is polled every interval from the start of its last poll (not its end), so one
 slow answer does not push it out of step with the others. Refreshes Home Assistant asks
@@ -55,9 +56,16 @@ class PollClock:
         self._timer: asyncio.TimerHandle | None = None
 
     def add(self, device: Polled) -> None:
-        """Poll a device from one interval on, in the round of that second."""
+        """Poll a device (just set up) in the round about one interval on.
+
+        Devices set up a few seconds apart, as at Home Assistant's start, join one round:
+        a device's first poll may come up to half an interval early, never later.
+        """
         self._devices.add(device)
-        self._set_due(device, int(self._loop.time()) + self.phase + device.poll_every)
+        every = device.poll_every
+        ideal = int(self._loop.time()) + self.phase + every
+        rounds = [when for when in self._due.values() if ideal - every / 2 <= when <= ideal]
+        self._set_due(device, max(rounds, default=ideal))
 
     def remove(self, device: Polled) -> None:
         """The device is unloaded: no more polls are started for it."""
@@ -109,7 +117,7 @@ class PollClock:
                 self._next(device, started)
 
     def _next(self, device: Polled, started: float) -> None:
-        """Schedule the poll one interval after the last one started, on the same second."""
+        """Schedule the poll one interval after the last one started: the same round."""
         every = device.poll_every
         skipped = max(0, math.floor((self._loop.time() - started) / every))
         self._set_due(device, started + every * (skipped + 1))

@@ -55,6 +55,32 @@ async def test_devices_with_consecutive_serials_are_polled_in_one_round(
     assert state.state == STATE_OFF
 
 
+async def test_bulbs_set_up_seconds_apart_join_one_round(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    network: LifxNetwork,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """As at Home Assistant's start: three bulbs set up over four seconds, one round."""
+    entries = []
+    for number in range(3):
+        entry, _ = await add_device(
+            "color_bulb", serial=f"d073d500002{number}", label=f"Bulb {number}"
+        )
+        entries.append(entry)
+        await advance(hass, freezer, 2)
+    first, *others = (due(network, entry.runtime_data) for entry in entries)
+    assert all(when == first for when in others)
+    # Early by less than half an interval, never late
+    assert first - hass.loop.time() <= DEFAULT_POLL_INTERVAL
+    # Set up just before that round, a bulb would wait almost two intervals for the next
+    # one: it starts a round of its own instead, one interval on
+    await advance(hass, freezer, first - hass.loop.time() - 1.5)
+    late, _ = await add_device("color_bulb", serial="d073d5000029", label="Late")
+    assert first < due(network, late.runtime_data) < first + DEFAULT_POLL_INTERVAL
+    assert due(network, late.runtime_data) - hass.loop.time() <= DEFAULT_POLL_INTERVAL + 0.5
+
+
 async def test_a_command_does_not_move_the_poll_schedule(
     hass: HomeAssistant,
     add_device: AddDevice,
