@@ -13,8 +13,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 import ipaddress
 import math
+from pathlib import Path
 import random
 import re
+import socket
 import struct
 from typing import Final, Literal
 
@@ -25,8 +27,12 @@ from custom_components.lifx_lan.protocol import messages as m
 from custom_components.lifx_lan.protocol.client import DeviceAddress, LifxClient
 from custom_components.lifx_lan.protocol.exceptions import LifxConnectionError, LifxProtocolError
 from custom_components.lifx_lan.protocol.header import pack_message, serial_to_target
-from custom_components.lifx_lan.protocol.transport import LifxTransport
+from custom_components.lifx_lan.protocol.transport import RECEIVE_BUFFER, LifxTransport
 from devtools.fake_lifx import FakeDevice, FakeFleet
+
+# The cap Linux puts on a socket's receive buffer (0: unknown here)
+_RMEM_MAX_FILE = Path("/proc/sys/net/core/rmem_max")
+RMEM_MAX = int(_RMEM_MAX_FILE.read_text()) if _RMEM_MAX_FILE.exists() else 0
 
 FUZZ = settings(
     deadline=None,
@@ -721,6 +727,36 @@ def test_device_address_is_a_dotted_quad_and_a_real_port_or_raises_connection_er
     if is_dotted_quad(host):
         assert address.host == host
     assert DeviceAddress(SERIAL, address.host, port) == address
+
+
+@pytest.mark.skipif(
+    RMEM_MAX < RECEIVE_BUFFER, reason="net.core.rmem_max caps the buffer below RECEIVE_BUFFER"
+)
+async def test_a_burst_of_answers_that_arrives_while_the_loop_is_busy_is_all_kept() -> None:
+    """600 answers reach the socket before the event loop reads any.
+
+    A poll round and a command to a group of 300 devices at once, while Home Assistant's
+    loop is busy elsewhere: every answer waits in the socket's buffer for its turn.
+    """
+    recorder = Recorder()
+    transport = await LifxTransport.open(recorder, local_host="127.0.0.1")
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    burst = 600
+    try:
+        for number in range(burst):
+            # A LightState's size; sent synchronously, so the loop reads nothing meanwhile
+            answer = pack_message(107, bytes(52), source=2, target=bytes(8), sequence=number & 0xFF)
+            sender.sendto(answer, transport.local_address)
+        for _ in range(4 * burst):
+            if transport.received == burst:
+                break
+            await asyncio.sleep(0)
+        assert transport.received == burst
+        assert len(recorder.calls) == burst
+    finally:
+        sender.close()
+        transport.close()
+        await transport.closed
 
 
 @FUZZ

@@ -15,6 +15,11 @@ from .header import HEADER, HEADER_SIZE, MAX_DATAGRAM, PROTOCOL_MASK, PROTOCOL_N
 _LOGGER = logging.getLogger(__package__)
 
 LIFX_PORT: Final = 56700
+# The socket's receive buffer. A poll round or a command to a group brings hundreds of
+# answers at once; Linux's default buffer (208 KiB) held 256 answers on loopback while the
+# event loop was busy elsewhere, and dropped the rest (tests/protocol/test_fuzz.py: 600
+# kept with this). The kernel caps it at net.core.rmem_max, 208 KiB on many systems.
+RECEIVE_BUFFER: Final = 1 << 20
 
 type PacketHandler = Callable[[int, bytes, int, int, int, bytes, tuple[str, int]], None]
 """Called as handler(source, target, flags, sequence, pkt_type, datagram, address)."""
@@ -77,6 +82,7 @@ class LifxTransport(asyncio.DatagramProtocol):
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
             sock.setblocking(False)
             sock.bind((local_host, local_port))
         except OSError as err:
