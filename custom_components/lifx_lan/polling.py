@@ -4,7 +4,7 @@ Home Assistant gives each DataUpdateCoordinator a random fraction of a second of
 so that a hundred integrations do not all wake at once. For fifty LIFX devices that means
 fifty wake-ups of the event loop every poll interval, and fifty more for their answers,
 each one a trip through the kernel that costs far more than the poll itself (Home
-Assistant's CPU with 50 bulbs: 0.16-0.19 % of a core; 0.05 % with one fraction for all).
+Assistant's CPU with 50 bulbs in scripts/bench --ha: 0.15 % of a core; 0.04 % in rounds).
 Here the devices share one fraction, picked as Home Assistant picks its own, and a device
 just set up joins the round of those set up a few seconds before it: they are asked in one
 burst and their answers come back together.
