@@ -58,11 +58,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: LifxConfigEntry) -> bool
         await network.async_entry_unloaded()
         raise
     entry.runtime_data = coordinator
-    if not entry.pref_disable_polling:
-        network.polls.add(coordinator)
     entry.async_on_unload(entry.add_update_listener(coordinator.async_entry_updated))
     entry.async_on_unload(entry.add_update_listener(_async_device_changed))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Last: a set-up that fails before here leaves nothing polling
+    if not entry.pref_disable_polling:
+        network.polls.add(coordinator)
     return True
 
 

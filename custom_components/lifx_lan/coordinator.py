@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -136,7 +136,8 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         )
         self.network = network
         # Seconds from one poll's start to the next (longer while the device is lost)
-        self.poll_every = self._poll_interval(entry)
+        self._poll_every = self._poll_interval(entry)
+        self._listening = 0
         assert entry.unique_id is not None
         self.device = LifxDevice(
             client,
@@ -169,6 +170,46 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
     @staticmethod
     def _poll_interval(entry: LifxConfigEntry) -> float:
         return float(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
+
+    @property
+    def poll_every(self) -> float:
+        """Seconds from one poll's start to the next one's."""
+        return self._poll_every
+
+    @poll_every.setter
+    def poll_every(self, seconds: float) -> None:
+        if seconds != self._poll_every:
+            self._poll_every = seconds
+            self.network.polls.retime(self)
+
+    def _interval(self) -> float:
+        """The entry's poll interval; while the device is lost, its check's."""
+        interval = self._poll_interval(self.config_entry)
+        return max(LOST_CHECK_INTERVAL, interval) if self.lost else interval
+
+    @property
+    def wants_polls(self) -> bool:
+        """Whether any entity listens: Home Assistant polls a coordinator only then."""
+        return self._listening > 0
+
+    @callback
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Listen for data updates; counted, since the clock polls only while any listen."""
+        remove = super().async_add_listener(update_callback, context)
+        self._listening += 1
+        removed = False
+
+        @callback
+        def remove_listener() -> None:
+            nonlocal removed
+            if not removed:
+                removed = True
+                self._listening -= 1
+                remove()
+
+        return remove_listener
 
     def start_poll(self, poll: Coroutine[Any, Any, None]) -> None:
         """Run a poll the clock started; unloading the entry cancels it."""
@@ -300,7 +341,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             self.network.lost.async_back(self.serial)
             self.missed_polls = 0
             self.lost = False
-            self.poll_every = self._poll_interval(self.config_entry)
+            self.poll_every = self._interval()
         self.device.schedule = None
         if self._hold is not None and self.hass.loop.time() < self._hold_until:
             data = self._hold(data)
@@ -317,7 +358,7 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
             LOGGER.debug("%s missed a poll (%s); keeping it available", self.serial, error)
             return self.data
         self.lost = True
-        self.poll_every = max(LOST_CHECK_INTERVAL, self._poll_interval(self.config_entry))
+        self.poll_every = self._interval()
         raise self._update_failed(error) from error
 
     def _update_failed(self, error: LifxError) -> UpdateFailed:
@@ -395,11 +436,13 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
     async def async_entry_updated(self, hass: HomeAssistant, entry: LifxConfigEntry) -> None:
         """Options or address changed."""
         moved = self.follow(entry.data[CONF_HOST], entry.data[CONF_PORT])
-        self.poll_every = self._poll_interval(entry)
         if moved and (self.lost or self.missed_polls):
             # Found at its new address: poll it there now rather than at the next check
             self.lost = False
+            self.poll_every = self._interval()
             await self.async_request_refresh()
+        else:
+            self.poll_every = self._interval()
 
     async def async_shutdown(self) -> None:
         """The entry unloads: the network forgets the device, a software effect ends."""

@@ -33,6 +33,10 @@ class Polled(Protocol):
     def poll_every(self) -> float:
         """Seconds from one poll's start to the next one's."""
 
+    @property
+    def wants_polls(self) -> bool:
+        """Whether anything shows the device's state (Home Assistant polls only then)."""
+
     def start_poll(self, poll: Coroutine[Any, Any, None]) -> None:
         """Run one poll in the background, tied to the coordinator's config entry."""
 
@@ -49,40 +53,54 @@ class PollClock:
         self._hass = hass
         # The fraction of a second every poll starts at, as Home Assistant picks one
         self.phase = randint(RANDOM_MICROSECOND_MIN, RANDOM_MICROSECOND_MAX) / 10**6
-        self._devices: set[Polled] = set()
+        # Each loaded device, and the interval its schedule was made for
+        self._every: dict[Polled, float] = {}
         # When each device's next poll starts (event-loop time); a device whose poll
         # runs has none until it ends.
         self._due: dict[Polled, float] = {}
         self._timer: asyncio.TimerHandle | None = None
 
     def add(self, device: Polled) -> None:
-        """Poll a device (just set up) in the round about one interval on.
+        """Poll a device (just set up) in the round about one interval on."""
+        self._join(device)
 
-        Devices set up a few seconds apart, as at Home Assistant's start, join one round:
-        a device's first poll may come up to half an interval early, never later.
+    def retime(self, device: Polled) -> None:
+        """The device's interval changed (lost, found, options): move its next poll.
+
+        A poll that runs schedules the next one itself when it ends.
         """
-        self._devices.add(device)
-        every = device.poll_every
-        ideal = int(self._loop.time()) + self.phase + every
-        rounds = [when for when in self._due.values() if ideal - every / 2 <= when <= ideal]
-        self._set_due(device, max(rounds, default=ideal))
+        if device in self._due:
+            del self._due[device]
+            self._join(device)
 
     def remove(self, device: Polled) -> None:
         """The device is unloaded: no more polls are started for it."""
-        self._devices.discard(device)
+        self._every.pop(device, None)
         self._due.pop(device, None)
         if not self._due:
             self._cancel_timer()
 
     def stop(self) -> None:
         """Home Assistant stops: start no more polls."""
-        self._devices.clear()
+        self._every.clear()
         self._due.clear()
         self._cancel_timer()
 
     def due(self, device: Polled) -> float | None:
         """When the device's next poll starts (event-loop time), if one is scheduled."""
         return self._due.get(device)
+
+    def _join(self, device: Polled) -> None:
+        """Schedule the next poll in the round about one interval on.
+
+        Devices set up a few seconds apart, as at Home Assistant's start, or back from
+        being lost, join one round: the poll may come up to half an interval early, never
+        later. From then on, one interval from start to start keeps it in that round.
+        """
+        every = self._every[device] = device.poll_every
+        ideal = int(self._loop.time()) + self.phase + every
+        rounds = [when for when in self._due.values() if ideal - every / 2 <= when <= ideal]
+        self._set_due(device, max(rounds, default=ideal))
 
     def _set_due(self, device: Polled, when: float) -> None:
         self._due[device] = when
@@ -101,23 +119,32 @@ class PollClock:
     def _run_round(self, at: float) -> None:
         """Start every poll due by the round's time; wake again for the next ones."""
         self._timer = None
-        due = [(device, when) for device, when in self._due.items() if when <= at]
-        for device, when in due:
-            del self._due[device]
-            if not self._hass.is_stopping:
-                device.start_poll(self._poll(device, when))
-        if self._due:
-            self._arm(min(self._due.values()))
+        try:
+            for device, when in [(d, w) for d, w in self._due.items() if w <= at]:
+                del self._due[device]
+                if self._hass.is_stopping:
+                    continue
+                if device.wants_polls:
+                    device.start_poll(self._poll(device, when))
+                else:
+                    # Nothing shows it: no poll, as Home Assistant does, until something does
+                    self._next(device, when)
+        finally:
+            if self._due:
+                self._arm(min(self._due.values()))
 
     async def _poll(self, device: Polled, started: float) -> None:
         try:
             await device.async_refresh()
         finally:
-            if device in self._devices:
+            if device in self._every:
                 self._next(device, started)
 
     def _next(self, device: Polled, started: float) -> None:
         """Schedule the poll one interval after the last one started: the same round."""
         every = device.poll_every
+        if every != self._every[device]:
+            self._join(device)
+            return
         skipped = max(0, math.floor((self._loop.time() - started) / every))
         self._set_due(device, started + every * (skipped + 1))

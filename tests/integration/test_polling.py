@@ -7,9 +7,10 @@ from homeassistant.components.light import DOMAIN as LIGHT_DOMAIN, SERVICE_TURN_
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 
-from custom_components.lifx_lan.const import DEFAULT_POLL_INTERVAL
-from custom_components.lifx_lan.coordinator import LifxCoordinator
+from custom_components.lifx_lan.const import CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL
+from custom_components.lifx_lan.coordinator import LOST_CHECK_INTERVAL, LifxCoordinator
 from custom_components.lifx_lan.network import LifxNetwork
 from custom_components.lifx_lan.protocol import messages as m
 from devtools.fake_lifx import FakeDevice, FakeFleet
@@ -64,15 +65,17 @@ async def test_bulbs_set_up_seconds_apart_join_one_round(
     """As at Home Assistant's start: three bulbs set up over four seconds, one round."""
     entries = []
     for number in range(3):
+        if entries:
+            await advance(hass, freezer, 2)
         entry, _ = await add_device(
             "color_bulb", serial=f"d073d500002{number}", label=f"Bulb {number}"
         )
         entries.append(entry)
-        await advance(hass, freezer, 2)
     first, *others = (due(network, entry.runtime_data) for entry in entries)
     assert all(when == first for when in others)
-    # Early by less than half an interval, never late
-    assert first - hass.loop.time() <= DEFAULT_POLL_INTERVAL
+    # For the last one, early by at most half an interval (and the second's rounding),
+    # never late
+    assert DEFAULT_POLL_INTERVAL / 2 - 1 <= first - hass.loop.time() <= DEFAULT_POLL_INTERVAL + 0.5
     # Set up just before that round, a bulb would wait almost two intervals for the next
     # one: it starts a round of its own instead, one interval on
     await advance(hass, freezer, first - hass.loop.time() - 1.5)
@@ -87,6 +90,7 @@ async def test_a_command_does_not_move_the_poll_schedule(
     network: LifxNetwork,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """The refresh after a command leaves the next poll where it was, in its round."""
     entry, fake = await add_device("color_bulb")
     coordinator = entry.runtime_data
     await advance(hass, freezer, 3)
@@ -94,9 +98,76 @@ async def test_a_command_does_not_move_the_poll_schedule(
     await hass.services.async_call(
         LIGHT_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: "light.color_bulb"}, blocking=True
     )
-    await advance(hass, freezer, 1)
     assert fake.power == 65535
     assert due(network, coordinator) == before
+    polled = len(polls(fake))
+    # Up to a second before the round (timers may fire half a second early in tests)
+    await advance(hass, freezer, before - hass.loop.time() - 1)
+    assert len(polls(fake)) == polled
+    await advance(hass, freezer, 1.5)
+    assert len(polls(fake)) == polled + 1
+    assert due(network, coordinator) == before + DEFAULT_POLL_INTERVAL
+
+
+async def test_a_bulb_back_from_the_wall_switch_rejoins_the_round(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    network: LifxNetwork,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Off until unavailable, checked every 24 s, then back: polled with the others again."""
+    steady_entry, _ = await add_device("color_bulb", serial="d073d5000031", label="Steady")
+    flaky_entry, flaky = await add_device("color_bulb", serial="d073d5000032", label="Flaky")
+    steady, lost = steady_entry.runtime_data, flaky_entry.runtime_data
+    flaky.online = False
+    await advance(hass, freezer, 4 * DEFAULT_POLL_INTERVAL)
+    assert lost.lost
+    assert lost.poll_every == LOST_CHECK_INTERVAL
+    flaky.online = True
+    await advance(hass, freezer, LOST_CHECK_INTERVAL + 2 * DEFAULT_POLL_INTERVAL)
+    state = hass.states.get("light.flaky")
+    assert state is not None
+    assert state.state == STATE_OFF
+    assert not lost.lost
+    assert lost.poll_every == DEFAULT_POLL_INTERVAL
+    assert due(network, lost) == due(network, steady)
+
+
+async def test_a_new_poll_interval_moves_the_next_poll(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    network: LifxNetwork,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry, _ = await add_device("color_bulb")
+    coordinator = entry.runtime_data
+    hass.config_entries.async_update_entry(entry, options={CONF_POLL_INTERVAL: 120})
+    await hass.async_block_till_done()
+    assert coordinator.poll_every == 120
+    assert 60 - 1 <= due(network, coordinator) - hass.loop.time() <= 120 + 0.5
+
+
+async def test_a_bulb_nothing_shows_is_not_polled(
+    hass: HomeAssistant,
+    add_device: AddDevice,
+    network: LifxNetwork,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Every entity of the device disabled: no listener, so no poll, as Home Assistant does."""
+    entry, fake = await add_device("color_bulb")
+    for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id):
+        entity_registry.async_update_entity(
+            entity.entity_id, disabled_by=er.RegistryEntryDisabler.USER
+        )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not entry.runtime_data.wants_polls
+    polled = len(polls(fake))
+    await advance(hass, freezer, 6 * DEFAULT_POLL_INTERVAL)
+    assert len(polls(fake)) == polled
+    # Its schedule goes on: the first round after an entity listens again polls it
+    assert network.polls.due(entry.runtime_data) is not None
 
 
 async def test_a_bulb_unloaded_while_its_slow_poll_waits_is_never_polled_again(
