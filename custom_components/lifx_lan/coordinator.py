@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry
@@ -199,17 +200,12 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
         """Listen for data updates; counted, since the clock polls only while any listen."""
         remove = super().async_add_listener(update_callback, context)
         self._listening += 1
-        removed = False
+        return partial(self._async_remove_listener, remove)
 
-        @callback
-        def remove_listener() -> None:
-            nonlocal removed
-            if not removed:
-                removed = True
-                self._listening -= 1
-                remove()
-
-        return remove_listener
+    @callback
+    def _async_remove_listener(self, remove: Callable[[], None]) -> None:
+        remove()  # raises if removed before, so the count stays true
+        self._listening -= 1
 
     def start_poll(self, poll: Coroutine[Any, Any, None]) -> None:
         """Run a poll the clock started; unloading the entry cancels it."""
