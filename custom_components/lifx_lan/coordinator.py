@@ -432,13 +432,13 @@ class LifxCoordinator(DataUpdateCoordinator[LifxData]):
     async def async_entry_updated(self, hass: HomeAssistant, entry: LifxConfigEntry) -> None:
         """Options or address changed."""
         moved = self.follow(entry.data[CONF_HOST], entry.data[CONF_PORT])
-        if moved and (self.lost or self.missed_polls):
-            # Found at its new address: poll it there now rather than at the next check
+        # Found at its new address: poll it there now rather than at the next check
+        found = moved and (self.lost or self.missed_polls)
+        if found:
             self.lost = False
-            self.poll_every = self._interval()
+        self.poll_every = self._interval()
+        if found:
             await self.async_request_refresh()
-        else:
-            self.poll_every = self._interval()
 
     async def async_shutdown(self) -> None:
         """The entry unloads: the network forgets the device, a software effect ends."""

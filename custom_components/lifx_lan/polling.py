@@ -52,7 +52,7 @@ class PollClock:
         self._loop = hass.loop
         self._hass = hass
         # The fraction of a second every poll starts at, as Home Assistant picks one
-        self.phase = randint(RANDOM_MICROSECOND_MIN, RANDOM_MICROSECOND_MAX) / 10**6
+        self._phase = randint(RANDOM_MICROSECOND_MIN, RANDOM_MICROSECOND_MAX) / 10**6
         # Each loaded device, and the interval its schedule was made for
         self._every: dict[Polled, float] = {}
         # When each device's next poll starts (event-loop time); a device whose poll
@@ -98,7 +98,7 @@ class PollClock:
         later. From then on, one interval from start to start keeps it in that round.
         """
         every = self._every[device] = device.poll_every
-        ideal = int(self._loop.time()) + self.phase + every
+        ideal = int(self._loop.time()) + self._phase + every
         rounds = [when for when in self._due.values() if ideal - every / 2 <= when <= ideal]
         self._set_due(device, max(rounds, default=ideal))
 
